@@ -1,0 +1,95 @@
+"""The batched game contract: what the trainer, evaluator and CLI may rely on.
+
+One object steps a batch of ``num_envs`` games. Everything is numpy, batch-first and
+preallocated. Nothing here is game-specific; gridmon and pokered both implement it.
+
+Autoreset rule (the one rule, for every game): when an env ends an episode at a step
+(``terminated | truncated``), that same ``step`` call resets it, so the returned ``obs``
+row is already the first observation of its next episode. The observation the episode
+ended on is in ``info["final_obs"][key]`` (same shapes as ``obs``; rows of envs that did
+not end hold stale data). Rewards returned by that step belong to the ended episode.
+Use ``final_obs`` to bootstrap the value at truncation.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+ObsSpec = dict[str, tuple[tuple[int, ...], np.dtype]]
+Obs = dict[str, np.ndarray]
+
+
+@runtime_checkable
+class BatchedGame(Protocol):
+    """A batch of games stepped together.
+
+    Attributes:
+        num_envs: size of the batch.
+        obs_spec: name -> (shape, dtype) of ONE env's observation; the batch arrays are
+            ``(num_envs, *shape)``. Integer fields are ids or raw counts and stay integer
+            until the policy embeds them.
+        num_actions: discrete actions per env (7: up, down, left, right, A, B, START).
+        milestones: ordered names of the game's milestones (``badge_1`` ... ``champion``).
+        reward_components: names of the reward parts reported in ``info``.
+
+    ``step`` info (all arrays, batch-first):
+        ``reward/<component>`` (num_envs,) float32: weighted part; they sum to reward.
+        ``milestones`` (num_envs, M) bool: milestone reached in this game.
+        ``milestone_step`` (num_envs, M) int64: env step (since the game began) when
+            reached, -1 when not.
+        ``badges`` (num_envs,) int32, ``explored`` (num_envs,) int32 (tiles in the
+            episode's exploration memory), ``events`` (num_envs,) int32.
+        ``final_obs``: dict like obs, see the autoreset rule.
+
+    The returned obs arrays are the game's own buffers and are overwritten by the next
+    ``step``/``reset``: copy what you keep.
+    """
+
+    num_envs: int
+    obs_spec: ObsSpec
+    num_actions: int
+    milestones: list[str]
+    reward_components: list[str]
+
+    def reset(self, seed: int | None = None) -> Obs: ...
+
+    def step(
+        self, actions: np.ndarray
+    ) -> tuple[Obs, np.ndarray, np.ndarray, np.ndarray, dict]: ...
+
+    def snapshot(self, env_ids) -> list[bytes]:
+        """Exact, self-contained state of each listed env (game, RNG, memory)."""
+        ...
+
+    def restore(self, env_ids, states: list[bytes]) -> None:
+        """Put each listed env into a state made by ``snapshot`` (any env of any batch
+        of the same game and world). The next ``step`` continues from it."""
+        ...
+
+    def render(self, env_id: int) -> np.ndarray:
+        """(144, 160, 3) uint8 frame of one env."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def check_actions(actions, num_envs: int, num_actions: int) -> np.ndarray:
+    """Validate an action batch; return it as an int64 array (no copy when possible).
+
+    Raises ValueError naming the shape or the first bad value and what is allowed.
+    """
+    a = np.asarray(actions)
+    if a.shape != (num_envs,):
+        raise ValueError(
+            f"actions must have shape ({num_envs},) (one action per env), got {a.shape}"
+        )
+    if not np.issubdtype(a.dtype, np.integer):
+        raise ValueError(f"actions must be integers in [0, {num_actions}), got dtype {a.dtype}")
+    if a.size and (a.min() < 0 or a.max() >= num_actions):
+        bad = int(np.flatnonzero((a < 0) | (a >= num_actions))[0])
+        raise ValueError(
+            f"action {int(a[bad])} at env {bad} is out of range: allowed 0..{num_actions - 1}"
+        )
+    return a.astype(np.int64, copy=False)
