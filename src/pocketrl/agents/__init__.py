@@ -1,0 +1,1 @@
+"""Agents: the trainable policy network (and evaluation agents)."""

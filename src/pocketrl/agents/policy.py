@@ -1,0 +1,182 @@
+"""The actor-critic policy, built from any game's ``obs_spec`` and ``obs_vocab``.
+
+Encoders by field kind (shapes are per env; the batch dimension comes first):
+
+- 2-D integer fields with a vocab (``tiles (9,10)``, ``visited (9,10)``): fields of the
+  same shape are fused into one id per cell (``tiles * 2 + visited``), embedded, and read
+  by a small conv (3x3, stride 2). Fusing makes one embedding lookup per cell instead of
+  one per field, which is what the CPU spends most of its backward pass on.
+- 1-D integer fields with a vocab (``species (7,)``, ``map_id (1,)``): embeddings,
+  flattened into the flat vector.
+- Float fields and integer fields without a vocab: flattened into the flat vector.
+
+The flat vector goes through an MLP (``state_hidden``); its output and the conv features
+feed a body of ``hidden`` units, an optional LSTM, and the actor (logits) and critic
+(value) heads. Observations stay uint8 until here.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+from torch import nn
+
+from pocketrl.config import PolicyConfig
+
+LSTMState = tuple[torch.Tensor, torch.Tensor]
+MAX_FUSED_VOCAB = 4096
+
+
+def _layer(layer: nn.Module, std: float = math.sqrt(2)) -> nn.Module:
+    nn.init.orthogonal_(layer.weight, std)
+    nn.init.zeros_(layer.bias)
+    return layer
+
+
+class GridEncoder(nn.Module):
+    """Fused embedding + conv over same-shaped 2-D id fields. Output (B, out_dim)."""
+
+    def __init__(self, names: list[str], vocabs: list[int], shape, embed_dim: int, channels: int):
+        super().__init__()
+        self.names = names
+        strides, total = [], 1
+        for v in reversed(vocabs):
+            strides.append(total)
+            total *= v
+        self.strides = list(reversed(strides))
+        self.embed = nn.Embedding(total, embed_dim)
+        h, w = shape
+        k, s = (3, 2) if min(h, w) >= 3 else (1, 1)
+        self.conv = _layer(nn.Conv2d(embed_dim, channels, k, stride=s))
+        self.out_dim = channels * ((h - k) // s + 1) * ((w - k) // s + 1)
+
+    def forward(self, obs: dict[str, torch.Tensor]) -> torch.Tensor:
+        ids = obs[self.names[0]].long() * self.strides[0]
+        for name, stride in zip(self.names[1:], self.strides[1:], strict=True):
+            ids = ids + obs[name].long() * stride
+        x = self.embed(ids).permute(0, 3, 1, 2)
+        return torch.relu(self.conv(x)).flatten(1)
+
+
+class Policy(nn.Module):
+    """Actor-critic over a game's observation dict (see module docstring).
+
+    ``step`` runs one time step for a batch (rollouts); ``unroll`` runs (T, B) sequences
+    (training). ``starts`` marks observations that begin an episode: the LSTM state is
+    zeroed there so no memory leaks across episodes.
+    """
+
+    def __init__(self, obs_spec: dict, obs_vocab: dict, num_actions: int, cfg: PolicyConfig):
+        super().__init__()
+        self.cfg = cfg
+        grids: dict[tuple, list[str]] = {}
+        self.id_fields, self.flat_fields = [], []
+        flat_dim = 0
+        for name, (shape, dtype) in obs_spec.items():
+            integer = np.issubdtype(np.dtype(dtype), np.integer)
+            if integer and name in obs_vocab and len(shape) == 2:
+                grids.setdefault(tuple(shape), []).append(name)
+            elif integer and name in obs_vocab:
+                self.id_fields.append(name)
+                flat_dim += int(np.prod(shape)) * cfg.embed_dim
+            else:
+                self.flat_fields.append(name)
+                flat_dim += int(np.prod(shape))
+        self.grid_encoders = nn.ModuleList()
+        for shape, names in grids.items():
+            for group in _fusable_groups(names, obs_vocab):
+                vocabs = [obs_vocab[n] for n in group]
+                enc = GridEncoder(group, vocabs, shape, cfg.embed_dim, cfg.conv_channels)
+                self.grid_encoders.append(enc)
+        self.id_embeds = nn.ModuleDict(
+            {n: nn.Embedding(obs_vocab[n], cfg.embed_dim) for n in self.id_fields}
+        )
+        self.flat_mlp = _layer(nn.Linear(flat_dim, cfg.state_hidden)) if flat_dim else None
+        body_in = sum(e.out_dim for e in self.grid_encoders) + (cfg.state_hidden if flat_dim else 0)
+        self.body = _layer(nn.Linear(body_in, cfg.hidden))
+        self.lstm = nn.LSTMCell(cfg.hidden, cfg.hidden) if cfg.lstm else None
+        if self.lstm is not None:
+            for name, p in self.lstm.named_parameters():
+                nn.init.orthogonal_(p) if "weight" in name else nn.init.zeros_(p)
+        self.actor = _layer(nn.Linear(cfg.hidden, num_actions), std=0.01)
+        self.critic = _layer(nn.Linear(cfg.hidden, 1), std=1.0)
+
+    def encode(self, obs: dict[str, torch.Tensor]) -> torch.Tensor:
+        """(B, hidden) features of a batch of observations."""
+        parts = [enc(obs) for enc in self.grid_encoders]
+        if self.flat_mlp is not None:
+            flat = [self.id_embeds[n](obs[n].long()).flatten(1) for n in self.id_fields]
+            flat += [obs[n].flatten(1).float() for n in self.flat_fields]
+            parts.append(torch.relu(self.flat_mlp(torch.cat(flat, 1))))
+        return torch.relu(self.body(torch.cat(parts, 1)))
+
+    def initial_state(self, batch: int, device=None) -> LSTMState | None:
+        """Zero LSTM state for ``batch`` envs, or None without an LSTM."""
+        if self.lstm is None:
+            return None
+        z = torch.zeros(batch, self.cfg.hidden, device=device)
+        return z, z.clone()
+
+    def step(self, obs, state: LSTMState | None = None, starts: torch.Tensor | None = None):
+        """One step. obs leading dim B; starts (B,) float 0/1. Returns logits (B, A),
+        values (B,), new state."""
+        x = self.encode(obs)
+        if self.lstm is not None:
+            h, c = state
+            if starts is not None:
+                keep = (1.0 - starts).unsqueeze(1)
+                h, c = h * keep, c * keep
+            h, c = self.lstm(x, (h, c))
+            x, state = h, (h, c)
+        return self.actor(x), self.critic(x).squeeze(-1), state
+
+    def unroll(self, obs, state: LSTMState | None, starts: torch.Tensor):
+        """Sequences: obs leading dims (T, B); starts (T, B). Returns logits (T, B, A) and
+        values (T, B); gradients flow through the whole sequence (truncated BPTT)."""
+        t, b = starts.shape
+        x = self.encode({k: v.reshape(t * b, *v.shape[2:]) for k, v in obs.items()})
+        if self.lstm is not None:
+            x = x.view(t, b, -1)
+            h, c = state
+            outs = []
+            for i in range(t):
+                keep = (1.0 - starts[i]).unsqueeze(1)
+                h, c = self.lstm(x[i], (h * keep, c * keep))
+                outs.append(h)
+            x = torch.stack(outs).view(t * b, -1)
+        logits = self.actor(x).view(t, b, -1)
+        return logits, self.critic(x).view(t, b)
+
+
+def _fusable_groups(names: list[str], vocab: dict) -> list[list[str]]:
+    """Split same-shaped grid fields into groups whose vocab product stays small."""
+    groups, current, size = [], [], 1
+    for n in names:
+        if current and size * vocab[n] > MAX_FUSED_VOCAB:
+            groups.append(current)
+            current, size = [], 1
+        current.append(n)
+        size *= vocab[n]
+    return groups + [current]
+
+
+def count_params(model: nn.Module) -> int:
+    """Number of trainable parameters."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def sample_actions(logits: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Sample one action per row (Gumbel-max) and return (actions, logprobs)."""
+    logp = torch.log_softmax(logits, -1)
+    u = torch.rand_like(logp).clamp_(1e-12, 1.0)
+    actions = torch.argmax(logp - torch.log(-torch.log(u)), -1)
+    return actions, logp.gather(-1, actions.unsqueeze(-1)).squeeze(-1)
+
+
+def logprob_entropy(logits: torch.Tensor, actions: torch.Tensor):
+    """Log-probability of ``actions`` and entropy of each row's distribution."""
+    logp = torch.log_softmax(logits, -1)
+    entropy = -(logp.exp() * logp).sum(-1)
+    return logp.gather(-1, actions.unsqueeze(-1)).squeeze(-1), entropy

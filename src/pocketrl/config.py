@@ -1,0 +1,375 @@
+"""Typed run configuration: dataclasses, TOML presets, ``--set`` overrides, validation.
+
+A run is described by one :class:`TrainConfig`. It is built from the defaults below, then
+a preset file (``presets/<name>.toml``), then ``--set key=value`` overrides, and is
+validated once. The resolved config is saved as ``config.toml`` in the run dir, and a
+resumed run reloads it from there. Every error names the key and what would be right.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import math
+import tomllib
+import typing
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from pocketrl.games.gridmon.config import GridmonConfig
+from pocketrl.games.toy import ToyConfig
+
+GAMES = ("gridmon", "toy")
+
+
+class ConfigError(ValueError):
+    """A config value, key, file or combination that cannot be used; says which."""
+
+
+@dataclass
+class PolicyConfig:
+    """Size of the policy network (see ``pocketrl.agents.policy``)."""
+
+    hidden: int = 256
+    """Width of the body (and of the LSTM state when ``lstm`` is on)."""
+    embed_dim: int = 8
+    """Embedding width of each integer id (tile ids, species ids, ...)."""
+    conv_channels: int = 32
+    """Channels of the conv over each 2-D observation window."""
+    state_hidden: int = 128
+    """Width of the MLP over the flat (float and 1-D id) observation fields."""
+    lstm: bool = False
+    """Add an LSTM after the body (trained with truncated BPTT over ``ppo.bptt_horizon``)."""
+
+
+@dataclass
+class PPOConfig:
+    """PPO rollout and update settings (names as in CleanRL)."""
+
+    num_envs: int = 1024
+    """Games stepped together (the batch of the game)."""
+    num_steps: int = 64
+    """Steps per env per rollout; a rollout holds num_envs * num_steps transitions."""
+    num_minibatches: int = 4
+    """Minibatches per epoch; must divide the rollout (see ``validate``)."""
+    update_epochs: int = 1
+    """Passes over each rollout."""
+    learning_rate: float = 3e-4
+    """Adam step size."""
+    anneal_lr: bool = False
+    """Decay the learning rate linearly to 0 over ``total_steps`` (needs a step budget)."""
+    gamma: float = 0.998
+    """Discount per step."""
+    gae_lambda: float = 0.95
+    """GAE lambda."""
+    clip_coef: float = 0.2
+    """PPO ratio clip."""
+    clip_vloss: bool = True
+    """Clip the value update around the rollout's values (same clip_coef)."""
+    vf_coef: float = 0.5
+    """Weight of the value loss."""
+    ent_coef: float = 0.01
+    """Weight of the entropy bonus."""
+    max_grad_norm: float = 0.5
+    """Global gradient-norm clip."""
+    norm_adv: bool = True
+    """Normalise advantages per minibatch."""
+    bptt_horizon: int = 16
+    """Sequence length of truncated back-propagation through time (LSTM only)."""
+
+
+@dataclass
+class ExploreConfig:
+    """Go-Explore-style archive of env snapshots keyed by the milestone set reached."""
+
+    archive: bool = True
+    """Keep the archive and restart envs from it."""
+    archive_size: int = 32
+    """Most cells kept; the worst (fewest milestones, oldest) are dropped first."""
+    restart_fraction: float = 0.25
+    """Chance that an env which truncates restarts from the best cell instead."""
+
+
+@dataclass
+class TrainConfig:
+    """Everything a training run needs; saved whole as ``config.toml`` in its run dir."""
+
+    game: str = "gridmon"
+    """Game to train on: ``gridmon`` or ``toy`` (the tiny test game)."""
+    seed: int = 0
+    """Seed of the games, the network init and the sampling."""
+    device: str = "cpu"
+    """Torch device: ``cpu``, ``cuda``, ``cuda:N`` or ``auto`` (cuda when present)."""
+    torch_threads: int = 0
+    """Torch intra-op threads; 0 keeps torch's default (one per core)."""
+    total_steps: int = 0
+    """Env steps budget of the whole run (across resumes); 0 means no step limit."""
+    minutes: float = 0.0
+    """Wall-clock budget of this invocation in minutes; 0 means no time limit."""
+    checkpoint_minutes: float = 5.0
+    """Minutes between periodic checkpoints (a final one is always written)."""
+    log_seconds: float = 5.0
+    """Seconds between metric records (metrics.jsonl, TensorBoard)."""
+    env: GridmonConfig = field(default_factory=GridmonConfig)
+    """The gridmon game settings (world, horizon, reward weights)."""
+    toy: ToyConfig = field(default_factory=ToyConfig)
+    """The toy game settings (used when game = "toy")."""
+    policy: PolicyConfig = field(default_factory=PolicyConfig)
+    ppo: PPOConfig = field(default_factory=PPOConfig)
+    explore: ExploreConfig = field(default_factory=ExploreConfig)
+
+    @property
+    def batch_size(self) -> int:
+        """Transitions per rollout."""
+        return self.ppo.num_envs * self.ppo.num_steps
+
+    @property
+    def minibatch_size(self) -> int:
+        """Transitions per minibatch."""
+        return self.batch_size // self.ppo.num_minibatches
+
+    def validate(self) -> None:
+        """Raise ConfigError naming the first bad key and what would be right."""
+        p = self.ppo
+        _check(self.game in GAMES, "game", f"one of {GAMES}", self.game)
+        _check(
+            self.device == "auto" or self.device.split(":")[0] in ("cpu", "cuda", "mps"),
+            "device",
+            "cpu, cuda, cuda:N, mps or auto",
+            self.device,
+        )
+        for key, v, lo in [
+            ("ppo.num_envs", p.num_envs, 1),
+            ("ppo.num_steps", p.num_steps, 1),
+            ("ppo.num_minibatches", p.num_minibatches, 1),
+            ("ppo.update_epochs", p.update_epochs, 1),
+            ("ppo.bptt_horizon", p.bptt_horizon, 1),
+            ("policy.hidden", self.policy.hidden, 1),
+            ("policy.embed_dim", self.policy.embed_dim, 1),
+            ("policy.conv_channels", self.policy.conv_channels, 1),
+            ("policy.state_hidden", self.policy.state_hidden, 1),
+            ("explore.archive_size", self.explore.archive_size, 1),
+            ("total_steps", self.total_steps, 0),
+            ("torch_threads", self.torch_threads, 0),
+        ]:
+            _check(v >= lo, key, f">= {lo}", v)
+        for key, v in [
+            ("ppo.gamma", p.gamma),
+            ("ppo.gae_lambda", p.gae_lambda),
+            ("explore.restart_fraction", self.explore.restart_fraction),
+        ]:
+            _check(0.0 <= v <= 1.0, key, "in [0, 1]", v)
+        for key, v in [
+            ("ppo.learning_rate", p.learning_rate),
+            ("ppo.clip_coef", p.clip_coef),
+            ("ppo.max_grad_norm", p.max_grad_norm),
+            ("minutes", self.minutes),
+            ("checkpoint_minutes", self.checkpoint_minutes),
+            ("log_seconds", self.log_seconds),
+            ("ppo.vf_coef", p.vf_coef),
+            ("ppo.ent_coef", p.ent_coef),
+        ]:
+            _check(math.isfinite(v) and v >= 0, key, "a finite number >= 0", v)
+        if self.batch_size % p.num_minibatches:
+            raise ConfigError(
+                f"ppo.num_minibatches={p.num_minibatches} must divide the rollout "
+                f"ppo.num_envs * ppo.num_steps = {self.batch_size}"
+            )
+        if self.policy.lstm:
+            if p.num_steps % p.bptt_horizon:
+                raise ConfigError(
+                    f"ppo.bptt_horizon={p.bptt_horizon} must divide ppo.num_steps="
+                    f"{p.num_steps} when policy.lstm is on"
+                )
+            segments = p.num_envs * (p.num_steps // p.bptt_horizon)
+            if segments % p.num_minibatches:
+                raise ConfigError(
+                    f"ppo.num_minibatches={p.num_minibatches} must divide the {segments} "
+                    "BPTT segments (num_envs * num_steps / bptt_horizon) when policy.lstm is on"
+                )
+        if p.anneal_lr and self.total_steps == 0:
+            raise ConfigError("ppo.anneal_lr=true needs a step budget: set total_steps / --steps")
+        try:
+            self.env.validate()
+            self.toy.validate()
+        except ValueError as e:
+            raise ConfigError(str(e)) from None
+
+
+def _check(ok: bool, key: str, allowed: str, got) -> None:
+    if not ok:
+        raise ConfigError(f"{key} must be {allowed}, got {got!r}")
+
+
+# --- building a config: defaults <- preset <- overrides ----------------------------------
+
+
+def preset_names() -> list[str]:
+    """Names of the presets shipped in ``pocketrl/presets``."""
+    folder = resources.files("pocketrl") / "presets"
+    return sorted(p.name[: -len(".toml")] for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def load_preset(name_or_path: str) -> dict:
+    """Read a preset by name (``gridmon-mini``) or by path to a .toml file, as a dict."""
+    path = Path(name_or_path)
+    if path.suffix == ".toml" or path.exists():
+        if not path.is_file():
+            raise ConfigError(f"preset file {path} does not exist")
+        text, where = path.read_text(), str(path)
+    else:
+        res = resources.files("pocketrl") / "presets" / f"{name_or_path}.toml"
+        if not res.is_file():
+            raise ConfigError(
+                f"unknown preset {name_or_path!r}; available: {', '.join(preset_names())} "
+                "(or give a path to a .toml file)"
+            )
+        text, where = res.read_text(), f"presets/{name_or_path}.toml"
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{where}: invalid TOML: {e}") from None
+
+
+def make_config(
+    preset: str | None = None, overrides: list[str] = (), validate: bool = True
+) -> TrainConfig:
+    """Defaults, then the preset (if any), then each ``key=value`` override, validated."""
+    cfg = TrainConfig()
+    if preset:
+        apply_dict(cfg, load_preset(preset), where=f"preset {preset}")
+    for item in overrides:
+        apply_override(cfg, item)
+    if validate:
+        cfg.validate()
+    return cfg
+
+
+def apply_dict(obj, data: dict, where: str, prefix: str = "") -> None:
+    """Set the fields of dataclass ``obj`` from a nested dict (a parsed TOML file)."""
+    hints = typing.get_type_hints(type(obj))
+    for key, value in data.items():
+        full = prefix + key
+        if key not in hints:
+            raise ConfigError(f"{where}: unknown key {full!r}{_suggest(obj, key, prefix)}")
+        current = getattr(obj, key)
+        if dataclasses.is_dataclass(current):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: {full!r} is a section; write [{full}] with keys")
+            apply_dict(current, value, where, prefix=full + ".")
+        else:
+            setattr(obj, key, _coerce(value, hints[key], full, where))
+
+
+def apply_override(cfg: TrainConfig, item: str) -> None:
+    """Apply one ``--set key.sub=value`` (value in TOML syntax; bare words are strings)."""
+    where = f"--set {item}"
+    if "=" not in item:
+        raise ConfigError(f"{where}: expected key=value, e.g. --set ppo.learning_rate=1e-4")
+    path, raw = item.split("=", 1)
+    parts = path.strip().split(".")
+    obj, prefix = cfg, ""
+    for part in parts[:-1]:
+        sub = getattr(obj, part, None) if part in typing.get_type_hints(type(obj)) else None
+        if not dataclasses.is_dataclass(sub):
+            raise ConfigError(f"{where}: unknown section {prefix + part!r}")
+        obj, prefix = sub, prefix + part + "."
+    try:
+        value = tomllib.loads(f"v = {raw.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()
+    apply_dict(obj, {parts[-1]: value}, where, prefix=prefix)
+
+
+def _coerce(value, typ, key: str, where: str):
+    if typ is bool:
+        if isinstance(value, bool):
+            return value
+        raise ConfigError(f"{where}: {key} expects true or false, got {value!r}")
+    if typ is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        raise ConfigError(f"{where}: {key} expects an integer, got {value!r}")
+    if typ is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        raise ConfigError(f"{where}: {key} expects a number, got {value!r}")
+    if typ is str:
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return str(value)
+        raise ConfigError(f"{where}: {key} expects a string, got {value!r}")
+    raise ConfigError(f"{where}: {key} has unsupported type {typ}")
+
+
+def _suggest(obj, key: str, prefix: str) -> str:
+    names = [f.name for f in dataclasses.fields(obj)]
+    close = difflib.get_close_matches(key, names, n=1)
+    hint = f"; did you mean {prefix + close[0]!r}?" if close else ""
+    section = prefix[:-1] or "top level"
+    return f"{hint} (keys of {section}: {', '.join(names)})"
+
+
+# --- saving and reloading -------------------------------------------------------------
+
+
+def to_dict(cfg) -> dict:
+    """The config as a nested dict of plain values."""
+    return dataclasses.asdict(cfg)
+
+
+def from_dict(data: dict, where: str = "config") -> TrainConfig:
+    """Rebuild and validate a config from ``to_dict`` output."""
+    cfg = TrainConfig()
+    apply_dict(cfg, data, where)
+    cfg.validate()
+    return cfg
+
+
+def to_toml(cfg) -> str:
+    """Render the config as TOML (scalars first, then one table per section)."""
+    return _toml_table(to_dict(cfg), "")
+
+
+def _toml_table(data: dict, name: str) -> str:
+    lines = [f"[{name}]"] if name else []
+    for k, v in data.items():
+        if not isinstance(v, dict):
+            lines.append(f"{k} = {_toml_value(v)}")
+    out = "\n".join(lines) + "\n"
+    for k, v in data.items():
+        if isinstance(v, dict):
+            out += "\n" + _toml_table(v, f"{name}.{k}" if name else k)
+    return out
+
+
+def _toml_value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return repr(v) if math.isfinite(v) else ("nan" if v != v else f"{'-' if v < 0 else ''}inf")
+    if isinstance(v, int):
+        return str(v)
+    return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def save_config(cfg: TrainConfig, path: Path) -> None:
+    """Write ``config.toml`` atomically (write then rename)."""
+    path = Path(path)
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text(to_toml(cfg))
+    tmp.replace(path)
+
+
+def load_config(path: Path) -> TrainConfig:
+    """Read a saved ``config.toml``."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path} does not exist (is this a pocketrl run dir?)")
+    try:
+        data = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: invalid TOML: {e}") from None
+    return from_dict(data, where=str(path))

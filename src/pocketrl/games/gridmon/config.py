@@ -1,0 +1,68 @@
+"""Typed settings of the gridmon game: world, episode horizon and reward weights."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+REWARD_COMPONENTS = (
+    "explore",
+    "event",
+    "badge",
+    "level",
+    "catch",
+    "heal",
+    "blackout",
+    "champion",
+)
+
+
+@dataclass
+class RewardWeights:
+    """Weight of each named reward component (reward = sum of weight x component)."""
+
+    explore: float = 0.02
+    """Per tile newly added to the episode's exploration memory."""
+    event: float = 1.0
+    """Per new event (item taken, gift received, trainer beaten, bush cut)."""
+    badge: float = 5.0
+    """Per new badge."""
+    level: float = 0.5
+    """Per unit of capped growth of the party's level sum (see ``level_cap``)."""
+    catch: float = 1.0
+    """Per species caught for the first time in this game."""
+    heal: float = 1.0
+    """Per party's worth of HP restored at a healer (fraction of total max HP)."""
+    blackout: float = 1.0
+    """Penalty per blackout (all monsters fainted); the component is -1 per blackout."""
+    champion: float = 20.0
+    """For beating the champion."""
+    level_cap: int = 30
+    """Party level sum above which level growth is rewarded at a quarter rate."""
+
+
+@dataclass
+class GridmonConfig:
+    """The game side of a run."""
+
+    world: str = "main"
+    """Name of a world under gridmon/data/worlds (``main``, ``mini``)."""
+    horizon: int = 20_000
+    """Steps per episode before truncation (which clears the exploration memory)."""
+    on_truncate: str = "reset"
+    """At truncation: ``reset`` starts a new game, ``continue`` keeps the game state."""
+    rewards: RewardWeights = field(default_factory=RewardWeights)
+
+    def validate(self) -> None:
+        """Raise ValueError naming the bad field and what is allowed."""
+        if self.horizon < 1:
+            raise ValueError(f"env.horizon must be >= 1, got {self.horizon}")
+        if self.on_truncate not in ("reset", "continue"):
+            raise ValueError(
+                f"env.on_truncate must be 'reset' or 'continue', got {self.on_truncate!r}"
+            )
+        if self.rewards.level_cap < 0:
+            raise ValueError(f"env.rewards.level_cap must be >= 0, got {self.rewards.level_cap}")
+        for f in fields(self.rewards):
+            v = getattr(self.rewards, f.name)
+            if not isinstance(v, (int, float)) or v != v:
+                raise ValueError(f"env.rewards.{f.name} must be a number, got {v!r}")

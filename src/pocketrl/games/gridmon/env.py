@@ -1,0 +1,125 @@
+"""GridmonEnv: the batched gridmon game behind the contract in games/contract.py."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..contract import check_actions
+from . import constants as C
+from .config import REWARD_COMPONENTS, GridmonConfig
+from .engine import reset_batch, step_batch, write_obs_batch
+from .observe import STATE_SIZE
+from .state import (
+    allocate, make_state_tuple, restore_rows, snapshot_rows, state_layout, world_fingerprint,
+)
+from .tables import pack_world
+from .world import World, load_world
+
+OBS_KEYS = ("tiles", "visited", "map_id", "species", "state")
+
+
+class GridmonEnv:
+    """``num_envs`` games of gridmon stepped together by one compiled loop.
+
+    See games/contract.py for the API and the autoreset rule, observe.py for the
+    observation layout, and config.py for rewards and the horizon. The same ``seed``
+    gives the same games: env i is seeded with ``seed + i``.
+    """
+
+    num_actions = C.NUM_ACTIONS
+    reward_components = list(REWARD_COMPONENTS)
+
+    def __init__(self, num_envs: int = 1, config: GridmonConfig | None = None, seed: int = 0,
+                 world: World | None = None):
+        if not isinstance(num_envs, (int, np.integer)) or num_envs < 1:
+            raise ValueError(f"num_envs must be a positive integer, got {num_envs!r}")
+        self.config = config or GridmonConfig()
+        self.config.validate()
+        self.world = world or load_world(self.config.world)
+        self.num_envs = int(num_envs)
+        self.seed = seed
+        w = self.world
+        self.tables = pack_world(w, self.config)
+        self.milestones = list(w.milestones)
+        self.obs_spec = {
+            "tiles": ((C.VIEW_H, C.VIEW_W), np.dtype(np.uint8)),
+            "visited": ((C.VIEW_H, C.VIEW_W), np.dtype(np.uint8)),
+            "map_id": ((1,), np.dtype(np.uint8)),
+            "species": ((C.MAX_PARTY + 1,), np.dtype(np.uint8)),
+            "state": ((STATE_SIZE,), np.dtype(np.float32)),
+        }
+        self.obs_vocab = {
+            "tiles": C.NUM_TILES,
+            "visited": 2,
+            "map_id": w.num_maps,
+            "species": w.monsters.num_species + 1,
+        }
+        layout = state_layout(w.num_cells, w.num_events, w.monsters.num_species,
+                              len(w.milestones))
+        self._fingerprint = world_fingerprint(w.name + repr(w.summary()), layout)
+        self.arrays = allocate(self.num_envs, layout)
+        self.state = make_state_tuple(self.arrays)
+        self.visit_counts = np.zeros(w.num_cells, np.int64)
+        self.obs = self._alloc_obs()
+        self.final_obs = self._alloc_obs()
+        self._obs_t = tuple(self.obs[k] for k in OBS_KEYS)
+        self._final_t = tuple(self.final_obs[k] for k in OBS_KEYS)
+        self.reward = np.zeros(self.num_envs, np.float32)
+        self.terminated = np.zeros(self.num_envs, np.bool_)
+        self.truncated = np.zeros(self.num_envs, np.bool_)
+        parts = self.arrays["parts"]
+        self.info = {f"reward/{c}": parts[:, j] for j, c in enumerate(REWARD_COMPONENTS)}
+        self.info.update(
+            milestone_step=self.arrays["ms_step"],
+            explored=self.arrays["explored"],
+            events=self.arrays["n_events"],
+            badges=self.arrays["n_badges"],
+            milestones=np.zeros(self.arrays["ms_step"].shape, np.bool_),
+            final_obs=self.final_obs,
+        )
+        self.reset(seed)
+
+    def _alloc_obs(self) -> dict[str, np.ndarray]:
+        return {k: np.zeros((self.num_envs, *shape), dt) for k, (shape, dt) in
+                self.obs_spec.items()}
+
+    # --- the contract ---------------------------------------------------------------
+    def reset(self, seed: int | None = None) -> dict[str, np.ndarray]:
+        if seed is not None:
+            self.seed = int(seed)
+        seeds = np.arange(self.num_envs, dtype=np.int64) + np.int64(self.seed)
+        reset_batch(self.state, self.tables, seeds, self.visit_counts, self._obs_t)
+        np.greater_equal(self.arrays["ms_step"], 0, out=self.info["milestones"])
+        return self.obs
+
+    def step(self, actions):
+        a = check_actions(actions, self.num_envs, C.NUM_ACTIONS)
+        step_batch(self.state, self.tables, a, self.visit_counts, self._obs_t, self._final_t,
+                   self.reward, self.terminated, self.truncated)
+        np.greater_equal(self.arrays["ms_step"], 0, out=self.info["milestones"])
+        return self.obs, self.reward, self.terminated, self.truncated, self.info
+
+    def snapshot(self, env_ids) -> list[bytes]:
+        return snapshot_rows(self.arrays, self._ids(env_ids), self._fingerprint)
+
+    def restore(self, env_ids, states) -> None:
+        ids = self._ids(env_ids)
+        restore_rows(self.arrays, ids, list(states), self._fingerprint)
+        write_obs_batch(self.state, self.tables, ids, self._obs_t)
+
+    def render(self, env_id: int = 0) -> np.ndarray:
+        from .view import frame_view
+        from .render import render_frame
+
+        return render_frame(frame_view(self, int(env_id)))
+
+    def close(self) -> None:
+        pass
+
+    # --- helpers ----------------------------------------------------------------------
+    def _ids(self, env_ids) -> np.ndarray:
+        ids = np.atleast_1d(np.asarray(env_ids, dtype=np.int64))
+        if ids.size and (ids.min() < 0 or ids.max() >= self.num_envs):
+            raise ValueError(f"env ids must be in 0..{self.num_envs - 1}, got {ids.tolist()}")
+        return ids
+

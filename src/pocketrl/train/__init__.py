@@ -1,0 +1,1 @@
+"""The PPO trainer: rollout storage, the update, exploration archive, checkpoints, logs."""

@@ -1,0 +1,65 @@
+"""Atomic, complete, safely loaded checkpoints.
+
+A checkpoint is one ``torch.save`` file holding only tensors and plain data (dicts,
+lists, str, int, float, bytes): model and optimizer state, the resolved config, counters,
+RNG states, every env's snapshot and the Go-Explore archive. It is written to a
+temporary file, flushed to disk and renamed over the old one, so a crash leaves either
+the old or the new checkpoint, never half of one. It is read with
+``torch.load(weights_only=True)``, which refuses to run code stored in the file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import torch
+
+FORMAT = "pocketrl-checkpoint"
+VERSION = 1
+LATEST = "latest.pt"
+
+
+class CheckpointError(RuntimeError):
+    """A checkpoint that is missing, corrupt, foreign or from an incompatible run."""
+
+
+def checkpoint_path(run_dir: Path) -> Path:
+    """Where a run's latest checkpoint lives."""
+    return Path(run_dir) / "checkpoints" / LATEST
+
+
+def save_checkpoint(path: Path, payload: dict) -> None:
+    """Write ``payload`` (plain data + tensors) to ``path`` atomically."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    data = {"format": FORMAT, "version": VERSION, **payload}
+    with open(tmp, "wb") as f:
+        torch.save(data, f)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def load_checkpoint(path: Path) -> dict:
+    """Read a checkpoint safely; raise CheckpointError saying what is wrong."""
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"no checkpoint at {path}")
+    try:
+        data = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as e:  # noqa: BLE001 - any failure means unreadable
+        reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise CheckpointError(
+            f"{path} is not a readable pocketrl checkpoint (corrupt, truncated, or holds "
+            f"code/objects that are not allowed): {reason[:200]}"
+        ) from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise CheckpointError(f"{path} is not a pocketrl checkpoint (no '{FORMAT}' marker)")
+    if data.get("version") != VERSION:
+        raise CheckpointError(
+            f"{path} has checkpoint version {data.get('version')}, this pocketrl reads "
+            f"version {VERSION}"
+        )
+    return data

@@ -1,0 +1,308 @@
+"""The training loop: build everything, rollout -> GAE -> update, log, checkpoint, stop.
+
+``train(cfg, run_dir)`` starts a run; ``train(cfg, run_dir, resume=True)`` continues one
+from its latest checkpoint exactly (same weights, optimizer, env states, RNG streams and
+step count). It stops at the step or time budget, on SIGINT/SIGTERM (after saving a
+checkpoint), or on a NaN/inf loss (keeping the last good checkpoint).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import signal
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from pocketrl.agents.policy import Policy, count_params
+from pocketrl.config import TrainConfig, save_config, to_dict
+from pocketrl.train import checkpoint as ckpt
+from pocketrl.train.curves import plot_curves
+from pocketrl.train.explore import Archive
+from pocketrl.train.logger import METRICS, MetricsLogger, Progress
+from pocketrl.train.ppo import NonFiniteLossError, compute_gae, ppo_update
+from pocketrl.train.rollout import Collector, RolloutStorage
+
+
+@dataclass
+class TrainResult:
+    """How a run ended and what it achieved."""
+
+    status: str  # "done" | "interrupted" | "nan"
+    global_step: int
+    run_dir: Path
+    milestones: dict[str, int] = field(default_factory=dict)  # name -> first step (-1: no)
+    milestone_envs: dict[str, int] = field(default_factory=dict)  # name -> envs holding it
+    best_badges: int = 0
+    message: str = ""
+
+
+def make_game(cfg: TrainConfig, num_envs: int, seed: int):
+    """The configured batched game."""
+    if cfg.game == "toy":
+        from pocketrl.games.toy import ToyGame
+
+        return ToyGame(num_envs, cfg.toy, seed=seed)
+    from pocketrl.games.gridmon.env import GridmonEnv
+
+    return GridmonEnv(num_envs, cfg.env, seed=seed)
+
+
+def resolve_device(name: str) -> torch.device:
+    """``auto`` -> cuda when present else cpu; otherwise the named device (checked)."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    dev = torch.device(name)
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device={name!r} but CUDA is not available here; use cpu or auto")
+    return dev
+
+
+class Trainer:
+    """Holds the pieces of one run; ``run()`` is the loop (see module docstring)."""
+
+    def __init__(self, cfg: TrainConfig, run_dir: Path, resume: bool = False,
+                 progress: bool = True):
+        self.cfg, self.run_dir = cfg, Path(run_dir)
+        self.is_main = int(os.environ.get("RANK", "0")) == 0
+        if cfg.torch_threads:
+            torch.set_num_threads(cfg.torch_threads)
+        torch.manual_seed(cfg.seed)
+        self.device = resolve_device(cfg.device)
+        p = cfg.ppo
+        self.game = make_game(cfg, p.num_envs, cfg.seed)
+        self.policy = Policy(self.game.obs_spec, getattr(self.game, "obs_vocab", {}),
+                             self.game.num_actions, cfg.policy).to(self.device)
+        self.optimizer = torch.optim.Adam(self.policy.parameters(), lr=p.learning_rate, eps=1e-5)
+        hidden = cfg.policy.hidden if cfg.policy.lstm else 0
+        horizon = p.bptt_horizon if cfg.policy.lstm else 1
+        self.storage = RolloutStorage(self.game.obs_spec, p.num_steps, p.num_envs, hidden, horizon)
+        self.archive = None
+        if cfg.explore.archive:
+            rng = np.random.default_rng(cfg.seed)
+            self.archive = Archive(cfg.explore, p.num_envs, len(self.game.milestones), rng)
+        self.collector = Collector(self.game, self.policy, self.archive, self.device, cfg.seed,
+                                   horizon)
+        self.updates, self.train_seconds, self.losses = 0, 0.0, {}
+        self.learn_seconds = 0.0
+        self.stop_reason: str | None = None
+        self.ckpt_path = ckpt.checkpoint_path(self.run_dir)
+        resume_step = None
+        if resume:
+            self._load(ckpt.load_checkpoint(self.ckpt_path))
+            resume_step = self.collector.global_step
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        self.logger = None
+        if self.is_main:
+            save_config(cfg, self.run_dir / "config.toml")
+            self.logger = MetricsLogger(self.run_dir, resume_step)
+        self.progress = Progress(enabled=progress and self.is_main)
+
+    # --- checkpoints ---------------------------------------------------------------------
+    def save(self) -> None:
+        """Write the latest checkpoint (atomically)."""
+        if not self.is_main:
+            return
+        ckpt.save_checkpoint(self.ckpt_path, {
+            "config": to_dict(self.cfg),
+            "model": self.policy.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "collector": self.collector.state_dict(),
+            "archive": None if self.archive is None else self.archive.state_dict(),
+            "counters": {"updates": self.updates, "train_seconds": self.train_seconds,
+                         "learn_seconds": self.learn_seconds},
+            "torch_rng": torch.get_rng_state(),
+            "milestones": list(self.game.milestones),
+        })
+
+    def _load(self, data: dict) -> None:
+        where = self.ckpt_path
+        try:
+            if data["milestones"] != list(self.game.milestones):
+                raise ckpt.CheckpointError(f"{where} was made for another game or world")
+            self.policy.load_state_dict(data["model"])
+            self.optimizer.load_state_dict(data["optimizer"])
+            self.collector.load_state_dict(data["collector"])
+            if self.archive is not None and data["archive"] is not None:
+                self.archive.load_state_dict(data["archive"])
+            torch.set_rng_state(data["torch_rng"])
+            c = data["counters"]
+            self.updates, self.train_seconds = c["updates"], c["train_seconds"]
+            self.learn_seconds = c["learn_seconds"]
+        except ckpt.CheckpointError:
+            raise
+        except (KeyError, RuntimeError, ValueError, TypeError) as e:
+            raise ckpt.CheckpointError(
+                f"{where} does not match this run's config or game: {str(e)[:300]}"
+            ) from None
+
+    # --- the loop -----------------------------------------------------------------------
+    def run(self) -> TrainResult:
+        cfg, col = self.cfg, self.collector
+        self.progress.print(
+            f"policy: {count_params(self.policy):,} parameters | game {cfg.game} | "
+            f"{cfg.ppo.num_envs} envs x {cfg.ppo.num_steps} steps | device {self.device} | "
+            f"run dir {self.run_dir}"
+        )
+        if col.global_step == 0:
+            self.save()
+        start = time.perf_counter()
+        base_seconds = self.train_seconds
+        last_ckpt = last_log = start
+        window = self._window_start(start)
+        status, message = "done", ""
+        handlers = self._install_signals()
+        try:
+            while not self._budget_done(start):
+                steps = col.collect(self.storage, stop=lambda: self.stop_reason is not None)
+                self.train_seconds = base_seconds + time.perf_counter() - start
+                if steps < self.storage.num_steps or self.stop_reason:
+                    break
+                self._learn()
+                now = time.perf_counter()
+                self.train_seconds = base_seconds + now - start
+                metrics = self._metrics(window, now, start)
+                self.progress.update(metrics)
+                if now - last_log >= cfg.log_seconds:
+                    if self.logger:
+                        self.logger.log(col.global_step, metrics)
+                    window, last_log = self._window_start(now), now
+                if now - last_ckpt >= cfg.checkpoint_minutes * 60:
+                    self.save()
+                    last_ckpt = now
+        except NonFiniteLossError as e:
+            status = "nan"
+            message = (
+                f"stopped: non-finite loss at update {self.updates + 1} (env step "
+                f"{col.global_step}): {e}. The last good checkpoint is kept at "
+                f"{self.ckpt_path}; try a lower ppo.learning_rate or ppo.max_grad_norm."
+            )
+        finally:
+            self._restore_signals(handlers)
+        if self.stop_reason:
+            status = "interrupted"
+            message = (f"{self.stop_reason}: checkpoint saved at step {col.global_step}; "
+                       f"continue with: pocketrl train --resume {self.run_dir}")
+        if status != "nan":
+            if self.logger and col.window["steps"]:
+                self.logger.log(col.global_step, self._metrics(window, time.perf_counter(), start))
+            self.save()
+        return self._finish(status, message)
+
+    def _learn(self) -> None:
+        cfg, s = self.cfg, self.storage
+        t0 = time.perf_counter()
+        if cfg.ppo.anneal_lr and cfg.total_steps:
+            frac = max(0.0, 1.0 - self.collector.global_step / cfg.total_steps)
+            for g in self.optimizer.param_groups:
+                g["lr"] = frac * cfg.ppo.learning_rate
+        s.advantages[:], s.returns[:] = compute_gae(
+            s.rewards, s.values, s.terminated, s.truncated, s.trunc_values, s.next_value,
+            cfg.ppo.gamma, cfg.ppo.gae_lambda,
+        )
+        self.policy.train()
+        self.losses = ppo_update(self.policy, self.optimizer, s, cfg.ppo)
+        self.updates += 1
+        self.learn_seconds += time.perf_counter() - t0
+
+    def _budget_done(self, start: float) -> bool:
+        cfg = self.cfg
+        if self.stop_reason:
+            return True
+        if cfg.total_steps and self.collector.global_step >= cfg.total_steps:
+            return True
+        return bool(cfg.minutes) and time.perf_counter() - start >= cfg.minutes * 60
+
+    # --- metrics ------------------------------------------------------------------------
+    def _window_start(self, now: float) -> dict:
+        self.collector.reset_window()
+        t = self.collector.time
+        return {"t": now, "step": self.collector.global_step, "env": t["env"],
+                "forward": t["forward"], "learn": self.learn_seconds}
+
+    def _metrics(self, window: dict, now: float, start: float) -> dict:
+        col, cfg = self.collector, self.cfg
+        wall = max(now - window["t"], 1e-9)
+        steps = col.global_step - window["step"]
+        sps = steps / wall
+        m = {"step": col.global_step, "total_steps": cfg.total_steps, "perf/sps": sps,
+             "perf/train_seconds": self.train_seconds, "perf/updates": self.updates,
+             "perf/env_frac": (col.time["env"] - window["env"]) / wall,
+             "perf/forward_frac": (col.time["forward"] - window["forward"]) / wall,
+             "perf/learn_frac": (self.learn_seconds - window["learn"]) / wall,
+             "losses/learning_rate": self.optimizer.param_groups[0]["lr"]}
+        m.update({f"losses/{k}": v for k, v in self.losses.items()})
+        left = []
+        if cfg.total_steps and sps > 0:
+            left.append((cfg.total_steps - col.global_step) / sps)
+        if cfg.minutes:
+            left.append(cfg.minutes * 60 - (now - start))
+        m["eta"] = min(left) if left else math.nan
+        w = col.window
+        if w["episodes"]:
+            m["env/episode_return"] = w["return_sum"] / w["episodes"]
+            m["env/episode_length"] = w["length_sum"] / w["episodes"]
+        m["env/episodes"] = w["episodes"]
+        m["env/current_return"] = float(col.ep_return.mean())
+        for c, total in col.component_sums.items():
+            m[f"env/reward_{c}"] = total / max(w["steps"], 1)
+        info = col.last_info
+        if info:
+            m["env/badges_mean"] = float(info["badges"].mean())
+            m["env/badges_max"] = float(info["badges"].max())
+            m["env/explored_mean"] = float(info["explored"].mean())
+            m["env/explored_max"] = float(info["explored"].max())
+            m["env/events_mean"] = float(info["events"].mean())
+            held = info["milestones"].mean(0)
+            for name, frac in zip(self.game.milestones, held, strict=True):
+                m[f"milestones/{name}"] = float(frac)
+        m["env/badges_best"] = col.best_badges
+        m["explore/restarts"] = w["restarts"]
+        if self.archive is not None:
+            m.update(self.archive.summary())
+        return m
+
+    # --- signals and the end ------------------------------------------------------------
+    def _install_signals(self) -> dict:
+        if threading.current_thread() is not threading.main_thread():
+            return {}
+
+        def handler(signum, _frame):
+            name = signal.Signals(signum).name
+            if self.stop_reason:  # second signal: stop now
+                raise KeyboardInterrupt(name)
+            self.stop_reason = name
+            self.progress.print(f"{name} received: saving a checkpoint, then exiting "
+                                "(send again to abort without saving)")
+
+        return {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+
+    def _restore_signals(self, handlers: dict) -> None:
+        for s, h in handlers.items():
+            signal.signal(s, h)
+
+    def _finish(self, status: str, message: str) -> TrainResult:
+        self.progress.close()
+        col, game = self.collector, self.game
+        if self.logger:
+            self.logger.close()
+            plot_curves(self.run_dir / METRICS, self.run_dir / "curves.png")
+        held = col.last_info["milestones"].sum(0) if col.last_info else [0] * len(game.milestones)
+        result = TrainResult(
+            status, col.global_step, self.run_dir,
+            milestones=dict(zip(game.milestones, col.milestone_first_step, strict=True)),
+            milestone_envs={n: int(k) for n, k in zip(game.milestones, held, strict=True)},
+            best_badges=col.best_badges, message=message,
+        )
+        game.close()
+        return result
+
+
+def train(cfg: TrainConfig, run_dir: Path, resume: bool = False, progress: bool = True):
+    """Run (or resume) training; returns a TrainResult."""
+    return Trainer(cfg, run_dir, resume=resume, progress=progress).run()
