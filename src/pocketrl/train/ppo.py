@@ -151,7 +151,7 @@ def ppo_update(
             nn.utils.clip_grad_norm_(policy.parameters(), cfg.max_grad_norm)
             optimizer.step()
             for k, v in terms.items():
-                sums[k] = sums.get(k, 0.0) + float(v)
+                sums[k] = sums.get(k, 0.0) + float(v.detach())
     stats = {k: v / cfg.num_minibatches for k, v in sums.items()}
     stats["explained_variance"] = explained_variance(s.values, s.returns)
     return stats

@@ -1,0 +1,85 @@
+"""The batched contract: determinism, snapshots, autoreset, truncation, bad input."""
+
+import numpy as np
+import pytest
+
+from pocketrl.games.gridmon import constants as C
+
+from .conftest import act, put, tiny_env
+
+
+def _rollout(env, steps, seed):
+    rng = np.random.default_rng(seed)
+    trace = []
+    for _ in range(steps):
+        obs, r, term, trunc, info = env.step(rng.integers(0, 7, env.num_envs))
+        trace.append((obs["tiles"].copy(), obs["state"].copy(), r.copy()))
+    return trace
+
+
+def test_same_seed_same_trajectory():
+    a, b = tiny_env(8, seed=3), tiny_env(8, seed=3)
+    for (ta, sa, ra), (tb, sb, rb) in zip(_rollout(a, 300, 1), _rollout(b, 300, 1)):
+        assert np.array_equal(ta, tb) and np.array_equal(sa, sb) and np.array_equal(ra, rb)
+
+
+def test_snapshot_restore_mid_battle_is_exact():
+    env = tiny_env(2)
+    put(env, 5, 5)
+    act(env, C.RIGHT)
+    assert env.arrays["battle"][0] == C.WILD
+    snap = env.snapshot([0])
+    after = _rollout(env, 50, 7)
+    env.restore([1], snap)  # into another env of the batch
+    env.restore([0], snap)
+    again = _rollout(env, 50, 7)
+    for (t1, s1, r1), (t2, s2, r2) in zip(after, again):
+        assert np.array_equal(t1[0], t2[0]) and np.array_equal(s1[0], s2[0])
+    other = tiny_env(1)
+    other.restore([0], snap)
+    assert other.arrays["battle"][0] == C.WILD
+
+
+def test_restore_rejects_foreign_or_corrupt_state():
+    env = tiny_env(1)
+    snap = env.snapshot([0])[0]
+    with pytest.raises(ValueError, match="not a gridmon snapshot"):
+        env.restore([0], [b"nonsense" * 10])
+    with pytest.raises(ValueError, match="truncated or corrupt"):
+        env.restore([0], [snap[:-3]])
+    with pytest.raises(ValueError, match="env ids"):
+        env.snapshot([5])
+
+
+def test_truncation_clears_memory_and_resets_game():
+    env = tiny_env(1, horizon=5)
+    for _ in range(4):
+        _, _, term, trunc, info = act(env, C.RIGHT)
+        assert not trunc[0]
+    _, _, term, trunc, info = act(env, C.RIGHT)
+    assert trunc[0] and not term[0]
+    assert info["final_obs"]["tiles"][0].tolist() != env.obs["tiles"][0].tolist()
+    assert env.arrays["explored"][0] == 1 and env.arrays["t"][0] == 0
+    assert (env.arrays["x"][0], env.arrays["y"][0]) == (2, 3)  # a new game
+
+
+def test_truncation_can_continue_the_game():
+    env = tiny_env(1, horizon=3, on_truncate="continue")
+    act(env, C.RIGHT, C.RIGHT, C.RIGHT)
+    assert env.arrays["x"][0] == 4 and env.arrays["explored"][0] == 1  # item at x=5 blocks
+    assert env.arrays["game_t"][0] == 3
+
+
+def test_bad_actions_raise_clear_errors():
+    env = tiny_env(2)
+    with pytest.raises(ValueError, match="shape"):
+        env.step(np.zeros(3, np.int64))
+    with pytest.raises(ValueError, match="out of range"):
+        env.step(np.array([0, 7]))
+    with pytest.raises(ValueError, match="integers"):
+        env.step(np.array([0.5, 1.0]))
+
+
+def test_bad_config_raises():
+    with pytest.raises(ValueError, match="on_truncate"):
+        tiny_env(1, on_truncate="sometimes")
