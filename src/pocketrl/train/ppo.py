@@ -164,4 +164,4 @@ def explained_variance(values: torch.Tensor, returns: torch.Tensor) -> float:
 
 
 def _describe(terms: dict) -> str:
-    return ", ".join(f"{k}={float(v):.4g}" for k, v in terms.items() if k != "loss")
+    return ", ".join(f"{k}={float(v.detach()):.4g}" for k, v in terms.items() if k != "loss")

@@ -8,7 +8,7 @@ healthy monster. The faster monster acts first; the player wins ties.
 
 from __future__ import annotations
 
-from numba import njit
+from .jit import kernel
 
 from . import constants as C
 from .rules import (
@@ -20,7 +20,7 @@ from .rules import (
 STRUGGLE_POWER = 30
 
 
-@njit(cache=True)
+@kernel
 def start_wild(s, i, w, species, level):
     s.battle[i] = C.WILD
     s.b_trainer[i] = -1
@@ -35,7 +35,7 @@ def start_wild(s, i, w, species, level):
     say(s, i, C.MSG_WILD, species, level)
 
 
-@njit(cache=True)
+@kernel
 def start_trainer(s, i, w, e):
     s.battle[i] = C.TRAINER_BATTLE
     s.b_trainer[i] = e
@@ -54,7 +54,7 @@ def start_trainer(s, i, w, e):
     say(s, i, C.MSG_TRAINER, e, 0)
 
 
-@njit(cache=True)
+@kernel
 def _first_healthy_active(s, i):
     if s.p_hp[i, s.active[i]] > 0 and s.p_species[i, s.active[i]] >= 0:
         return
@@ -64,7 +64,7 @@ def _first_healthy_active(s, i):
             return
 
 
-@njit(cache=True)
+@kernel
 def _next_healthy(s, i):
     """The next healthy party slot after the active one, or -1."""
     for d in range(1, C.MAX_PARTY):
@@ -74,7 +74,7 @@ def _next_healthy(s, i):
     return -1
 
 
-@njit(cache=True)
+@kernel
 def damage(s, i, w, att_sp, att_lv, def_sp, def_lv, move):
     """Damage of one hit (0 on a miss). move -1 is the weak typeless strike."""
     if move >= 0:
@@ -96,7 +96,7 @@ def damage(s, i, w, att_sp, att_lv, def_sp, def_lv, move):
     return max(1, int(base * eff * roll))
 
 
-@njit(cache=True)
+@kernel
 def _player_move(s, i, slot):
     """The move the player's active monster uses for slot (with the fallback rule)."""
     a = s.active[i]
@@ -108,7 +108,7 @@ def _player_move(s, i, slot):
     return -1
 
 
-@njit(cache=True)
+@kernel
 def _enemy_move(s, i, w):
     """Wild monsters pick at random; trainers pick the strongest hit 3 times in 4."""
     k = s.e_active[i]
@@ -130,7 +130,7 @@ def _enemy_move(s, i, w):
     return moves[rand_int(s, i, n)]
 
 
-@njit(cache=True)
+@kernel
 def _player_attacks(s, i, w, slot):
     a = s.active[i]
     k = s.e_active[i]
@@ -147,7 +147,7 @@ def _player_attacks(s, i, w, slot):
     say(s, i, C.MSG_DAMAGE, 1, dmg)
 
 
-@njit(cache=True)
+@kernel
 def _enemy_attacks(s, i, w):
     a = s.active[i]
     k = s.e_active[i]
@@ -162,7 +162,7 @@ def _enemy_attacks(s, i, w):
     say(s, i, C.MSG_DAMAGE, 0, dmg)
 
 
-@njit(cache=True)
+@kernel
 def battle_turn(s, i, w, action):
     """One battle action of env i. Returns True when the champion was beaten."""
     wild = s.battle[i] == C.WILD
@@ -207,7 +207,7 @@ def battle_turn(s, i, w, action):
     return _after_hits(s, i, w)
 
 
-@njit(cache=True)
+@kernel
 def _throw_ball(s, i, w):
     """Catch chance grows as the target's HP falls. Returns True when caught."""
     s.balls[i] -= 1
@@ -236,7 +236,7 @@ def _throw_ball(s, i, w):
     return True
 
 
-@njit(cache=True)
+@kernel
 def _try_run(s, i, w):
     a, k = s.active[i], s.e_active[i]
     mine = stat(w, s.p_species[i, a], s.p_level[i, a], 3)
@@ -249,7 +249,7 @@ def _try_run(s, i, w):
     return ok
 
 
-@njit(cache=True)
+@kernel
 def _after_hits(s, i, w):
     """Faints, experience, the next foe, victory or blackout."""
     if s.p_hp[i, s.active[i]] <= 0:
@@ -272,7 +272,7 @@ def _after_hits(s, i, w):
     return _win(s, i, w)
 
 
-@njit(cache=True)
+@kernel
 def _win(s, i, w):
     s.battle[i] = C.NO_BATTLE
     e = s.b_trainer[i]
@@ -296,7 +296,7 @@ def _win(s, i, w):
     return False
 
 
-@njit(cache=True)
+@kernel
 def _gain_exp(s, i, w, k):
     """The active monster gains experience; levels up, learns and evolves."""
     a = s.active[i]
@@ -309,7 +309,7 @@ def _gain_exp(s, i, w, k):
     level_reward(s, i, w)
 
 
-@njit(cache=True)
+@kernel
 def _level_up(s, i, w, a):
     sp = s.p_species[i, a]
     old_max = stat(w, sp, s.p_level[i, a], 0)
@@ -327,7 +327,7 @@ def _level_up(s, i, w, a):
             _learn(s, i, w, a, w.learn_move[j])
 
 
-@njit(cache=True)
+@kernel
 def _learn(s, i, w, a, move):
     """A new move fills an empty slot, else replaces the weakest known move."""
     weakest, weakest_p = -1, 1 << 30
@@ -347,7 +347,7 @@ def _learn(s, i, w, a, move):
     say(s, i, C.MSG_LEARN, s.p_species[i, a], move)
 
 
-@njit(cache=True)
+@kernel
 def blackout(s, i, w):
     """Every monster fainted: back to the last healer, healed, half the money lost."""
     s.battle[i] = C.NO_BATTLE

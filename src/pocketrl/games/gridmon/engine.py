@@ -12,7 +12,7 @@ memory always clears; the game itself restarts unless ``on_truncate = "continue"
 
 from __future__ import annotations
 
-from numba import njit
+from .jit import kernel
 
 from . import constants as C
 from .battle import battle_turn
@@ -23,7 +23,7 @@ from .rules import badge_count, cell_of, exp_for_level, fill_moves, level_reward
 DONE_TERMINATED, DONE_TRUNCATED = 1, 2
 
 
-@njit(cache=True)
+@kernel
 def new_game(s, i, w, counts):
     """Put env i at the start of a new game (its RNG stream continues)."""
     st = w.start
@@ -63,7 +63,7 @@ def new_game(s, i, w, counts):
     new_episode(s, i, w, counts)
 
 
-@njit(cache=True)
+@kernel
 def new_episode(s, i, w, counts):
     """Clear the episode's exploration memory; the current cell counts as explored."""
     s.t[i] = 0
@@ -72,7 +72,7 @@ def new_episode(s, i, w, counts):
     visit(s, i, w, counts)
 
 
-@njit(cache=True)
+@kernel
 def _milestones(s, i, w):
     for j in range(w.ms_kind.shape[0]):
         if s.ms_step[i, j] >= 0:
@@ -88,7 +88,7 @@ def _milestones(s, i, w):
             s.ms_step[i, j] = s.game_t[i]
 
 
-@njit(cache=True)
+@kernel
 def step_batch(s, w, actions, counts, obs, final_obs, reward, terminated, truncated):
     """Advance every env by one action. obs/final_obs: (tiles, visited, map_id, species,
     state) tuples of batch arrays. Writes reward/terminated/truncated in place."""
@@ -127,7 +127,7 @@ def step_batch(s, w, actions, counts, obs, final_obs, reward, terminated, trunca
         write_obs(s, i, w, obs[0], obs[1], obs[2], obs[3], obs[4])
 
 
-@njit(cache=True)
+@kernel
 def reset_batch(s, w, seeds, counts, obs):
     for i in range(seeds.shape[0]):
         s.rng[i] = seed_rng(seeds[i])
@@ -138,14 +138,14 @@ def reset_batch(s, w, seeds, counts, obs):
         write_obs(s, i, w, obs[0], obs[1], obs[2], obs[3], obs[4])
 
 
-@njit(cache=True)
+@kernel
 def write_obs_batch(s, w, env_ids, obs):
     for j in range(env_ids.shape[0]):
         i = env_ids[j]
         write_obs(s, i, w, obs[0], obs[1], obs[2], obs[3], obs[4])
 
 
-@njit(cache=True)
+@kernel
 def player_cell(s, w, i):
     return cell_of(w, s.map[i], s.x[i], s.y[i])
 

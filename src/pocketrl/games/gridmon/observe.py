@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 
-from numba import njit
+from .jit import kernel
 
 from . import constants as C
 from .rules import effectiveness, stat, tile_at
@@ -42,7 +42,7 @@ O_TIME = O_POS + 2
 STATE_SIZE = O_TIME + 1
 
 
-@njit(cache=True)
+@kernel
 def write_obs(s, i, w, tiles, visited, map_id, species, state):
     m = s.map[i]
     px, py = s.x[i], s.y[i]
@@ -64,7 +64,7 @@ def write_obs(s, i, w, tiles, visited, map_id, species, state):
     _write_state(s, i, w, state[i], foe)
 
 
-@njit(cache=True)
+@kernel
 def _write_state(s, i, w, v, foe):
     v[:] = 0.0
     for b in range(8):

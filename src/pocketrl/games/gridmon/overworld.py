@@ -6,7 +6,7 @@ faced tile, B does nothing, START uses a potion on the most hurt monster.
 
 from __future__ import annotations
 
-from numba import njit
+from .jit import kernel
 
 from . import constants as C
 from .battle import start_trainer, start_wild
@@ -18,7 +18,7 @@ from .rules import (
 SWIM, CUT = 1, 0  # indices into constants.ABILITIES
 
 
-@njit(cache=True)
+@kernel
 def overworld_turn(s, i, w, action, counts):
     if action < 4:
         move(s, i, w, action, counts)
@@ -28,7 +28,7 @@ def overworld_turn(s, i, w, action, counts):
         use_potion(s, i, w)
 
 
-@njit(cache=True)
+@kernel
 def _passable(s, i, w, tile, direction):
     if tile == C.FLOOR or tile == C.INDOOR or tile == C.CAVE or tile == C.GRASS:
         return True
@@ -41,7 +41,7 @@ def _passable(s, i, w, tile, direction):
     return False
 
 
-@njit(cache=True)
+@kernel
 def move(s, i, w, direction, counts):
     s.facing[i] = direction
     dx, dy = C.DIRS[direction]
@@ -72,7 +72,7 @@ def move(s, i, w, direction, counts):
         _maybe_encounter(s, i, w, m)
 
 
-@njit(cache=True)
+@kernel
 def _maybe_encounter(s, i, w, m):
     n = w.map_enc_count[m]
     if n == 0 or rand_float(s, i) >= w.map_enc_rate[m]:
@@ -86,7 +86,7 @@ def _maybe_encounter(s, i, w, m):
     start_wild(s, i, w, w.enc_species[j], lo + rand_int(s, i, hi - lo + 1))
 
 
-@njit(cache=True)
+@kernel
 def interact(s, i, w):
     dx, dy = C.DIRS[s.facing[i]]
     m = s.map[i]
@@ -128,7 +128,7 @@ def interact(s, i, w):
         start_trainer(s, i, w, e)
 
 
-@njit(cache=True)
+@kernel
 def _buy(s, i, w, e):
     price = w.ent_price[e]
     if s.money[i] < price:
@@ -142,7 +142,7 @@ def _buy(s, i, w, e):
     say(s, i, C.MSG_BUY, w.ent_item[e], price)
 
 
-@njit(cache=True)
+@kernel
 def use_potion(s, i, w):
     """Heal the monster missing the most HP by POTION_HEAL."""
     if s.potions[i] <= 0:

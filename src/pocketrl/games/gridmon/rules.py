@@ -7,7 +7,7 @@ world tables ``w`` (see tables.py), and works on that one env.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from .jit import kernel
 
 from . import constants as C
 
@@ -16,7 +16,7 @@ R_EXPLORE, R_EVENT, R_BADGE, R_LEVEL, R_CATCH, R_HEAL, R_BLACKOUT, R_CHAMPION = 
 _MULT = np.uint64(0x2545F4914F6CDD1D)
 
 
-@njit(cache=True, inline="always")
+@kernel
 def rand_u64(s, i):
     """xorshift64* step of env i's generator."""
     x = s.rng[i]
@@ -27,19 +27,19 @@ def rand_u64(s, i):
     return x * _MULT
 
 
-@njit(cache=True, inline="always")
+@kernel
 def rand_float(s, i):
     """Uniform in [0, 1)."""
     return np.float64(rand_u64(s, i) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
 
 
-@njit(cache=True, inline="always")
+@kernel
 def rand_int(s, i, n):
     """Uniform in [0, n)."""
     return np.int64(rand_float(s, i) * n)
 
 
-@njit(cache=True)
+@kernel
 def seed_rng(seed):
     """splitmix64 of a seed: a non-zero starting state."""
     z = np.uint64(seed) + np.uint64(0x9E3779B97F4A7C15)
@@ -54,7 +54,7 @@ def seed_rng(seed):
 # --- monsters ---------------------------------------------------------------------------
 
 
-@njit(cache=True, inline="always")
+@kernel
 def stat(w, species, level, k):
     """k: 0 hp, 1 atk, 2 def, 3 spd. Integer formula documented in data/FORMAT.md."""
     base = w.sp_base[species, k]
@@ -63,13 +63,13 @@ def stat(w, species, level, k):
     return base * 2 * level // 100 + 5
 
 
-@njit(cache=True, inline="always")
+@kernel
 def exp_for_level(level):
     """Total experience a monster needs to be at ``level``."""
     return level * level * level // 4
 
 
-@njit(cache=True)
+@kernel
 def fill_moves(w, species, level, moves, pp):
     """Fill (4,) move and PP rows with the last four moves learned up to ``level``."""
     learned_moves(w, species, level, moves)
@@ -77,7 +77,7 @@ def fill_moves(w, species, level, moves, pp):
         pp[k] = w.move_pp[moves[k]] if moves[k] >= 0 else 0
 
 
-@njit(cache=True)
+@kernel
 def learned_moves(w, species, level, moves):
     """Fill a (4,) move row with the last four distinct moves learned up to ``level``."""
     moves[:] = -1
@@ -102,7 +102,7 @@ def learned_moves(w, species, level, moves):
             moves[C.MAX_MOVES - 1] = mv
 
 
-@njit(cache=True)
+@kernel
 def effectiveness(w, move, species):
     t = w.move_type[move]
     e = w.chart[t, w.sp_type1[species]]
@@ -111,7 +111,7 @@ def effectiveness(w, move, species):
     return e
 
 
-@njit(cache=True)
+@kernel
 def party_size(s, i):
     n = 0
     for k in range(C.MAX_PARTY):
@@ -120,7 +120,7 @@ def party_size(s, i):
     return n
 
 
-@njit(cache=True)
+@kernel
 def heal_party(s, i, w):
     """Full HP and PP; returns the HP restored as a fraction of the party's total."""
     restored, total = 0, 0
@@ -141,7 +141,7 @@ def heal_party(s, i, w):
 # --- messages, events, items -------------------------------------------------------------
 
 
-@njit(cache=True, inline="always")
+@kernel
 def say(s, i, code, a, b):
     n = s.n_msgs[i]
     if n < s.msgs.shape[1]:
@@ -151,7 +151,7 @@ def say(s, i, code, a, b):
         s.n_msgs[i] = n + 1
 
 
-@njit(cache=True)
+@kernel
 def set_event(s, i, ev):
     if ev >= 0 and s.events[i, ev] == 0:
         s.events[i, ev] = 1
@@ -159,7 +159,7 @@ def set_event(s, i, ev):
         s.parts[i, R_EVENT] += 1.0
 
 
-@njit(cache=True)
+@kernel
 def give_item(s, i, item, count):
     if item == C.I_BALL:
         s.balls[i] += count
@@ -172,7 +172,7 @@ def give_item(s, i, item, count):
     say(s, i, C.MSG_GET, item, count)
 
 
-@njit(cache=True)
+@kernel
 def has_ability(s, i, w, ability):
     for k in range(w.key_ability.shape[0]):
         if w.key_ability[k] == ability and (s.keys[i] >> k) & 1:
@@ -180,7 +180,7 @@ def has_ability(s, i, w, ability):
     return False
 
 
-@njit(cache=True, inline="always")
+@kernel
 def badge_count(s, i):
     n, b = 0, s.badges[i]
     while b:
@@ -192,12 +192,12 @@ def badge_count(s, i):
 # --- tiles and places --------------------------------------------------------------------
 
 
-@njit(cache=True, inline="always")
+@kernel
 def cell_of(w, m, x, y):
     return w.map_off[m] + y * w.map_w[m] + x
 
 
-@njit(cache=True)
+@kernel
 def tile_at(s, i, w, m, x, y):
     """The tile as env i sees it now (taken items, cut bushes, beaten trainers...)."""
     if x < 0 or y < 0 or x >= w.map_w[m] or y >= w.map_h[m]:
@@ -223,7 +223,7 @@ def tile_at(s, i, w, m, x, y):
     return t
 
 
-@njit(cache=True)
+@kernel
 def visit(s, i, w, counts):
     """Mark the player's cell in the exploration memory and the global visit counts."""
     c = cell_of(w, s.map[i], s.x[i], s.y[i])
@@ -234,7 +234,7 @@ def visit(s, i, w, counts):
         s.parts[i, R_EXPLORE] += 1.0
 
 
-@njit(cache=True)
+@kernel
 def level_reward(s, i, w):
     """Capped growth of the party's level sum: full rate up to level_cap, 1/4 beyond."""
     total = 0
