@@ -41,24 +41,40 @@ def measure(num_envs: int, seconds: float, world: str, seed: int = 0) -> dict:
         elapsed = time.perf_counter() - t0
         if elapsed >= seconds and k >= 10:
             break
-    return {"num_envs": num_envs, "steps": steps, "seconds": elapsed,
-            "steps_per_s": steps / elapsed}
+    return {
+        "num_envs": num_envs,
+        "steps": steps,
+        "seconds": elapsed,
+        "steps_per_s": steps / elapsed,
+    }
 
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="pocketrl bench env", description=__doc__)
-    p.add_argument("--envs", type=int, nargs="+", default=[1, 4096],
-                   help="batch sizes to time (default: 1 4096)")
+    p.add_argument(
+        "--envs",
+        type=int,
+        nargs="+",
+        default=[1, 4096],
+        help="batch sizes to time (default: 1 4096)",
+    )
     p.add_argument("--seconds", type=float, default=5.0, help="time per batch size")
     p.add_argument("--world", default="main", help="gridmon world (main, mini)")
     p.add_argument("--game", default="gridmon", choices=["gridmon"], help="game to time")
     args = p.parse_args(argv)
+    before = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
     where = pin_one_core()
     print(f"gridmon env, world {args.world!r}, random actions, one core ({where})")
-    for n in args.envs:
-        r = measure(n, args.seconds, args.world)
-        print(f"  batch {n:>6}: {r['steps_per_s']:>13,.0f} steps/s "
-              f"({r['steps']:,} steps in {r['seconds']:.2f} s)")
+    try:
+        for n in args.envs:
+            r = measure(n, args.seconds, args.world)
+            print(
+                f"  batch {n:>6}: {r['steps_per_s']:>13,.0f} steps/s "
+                f"({r['steps']:,} steps in {r['seconds']:.2f} s)"
+            )
+    finally:
+        if before is not None:
+            os.sched_setaffinity(0, before)
     return 0
 
 

@@ -33,12 +33,16 @@ class BatchedGame(Protocol):
         num_actions: discrete actions per env (7: up, down, left, right, A, B, START).
         milestones: ordered names of the game's milestones (``badge_1`` ... ``champion``).
         reward_components: names of the reward parts reported in ``info``.
+        obs_vocab: name -> number of distinct values of each integer obs field (the
+            policy embeds them).
 
     ``step`` info (all arrays, batch-first):
         ``reward/<component>`` (num_envs,) float32: weighted part; they sum to reward.
         ``milestones`` (num_envs, M) bool: milestone reached in this game.
         ``milestone_step`` (num_envs, M) int64: env step (since the game began) when
             reached, -1 when not.
+        ``final_milestone_step`` (num_envs, M) int64: ``milestone_step`` of the episode
+            that ended at this step (rows of envs that did not end hold stale data).
         ``badges`` (num_envs,) int32, ``explored`` (num_envs,) int32 (tiles in the
             episode's exploration memory), ``events`` (num_envs,) int32.
         ``final_obs``: dict like obs, see the autoreset rule.
@@ -52,12 +56,11 @@ class BatchedGame(Protocol):
     num_actions: int
     milestones: list[str]
     reward_components: list[str]
+    obs_vocab: dict[str, int]
 
     def reset(self, seed: int | None = None) -> Obs: ...
 
-    def step(
-        self, actions: np.ndarray
-    ) -> tuple[Obs, np.ndarray, np.ndarray, np.ndarray, dict]: ...
+    def step(self, actions: np.ndarray) -> tuple[Obs, np.ndarray, np.ndarray, np.ndarray, dict]: ...
 
     def snapshot(self, env_ids) -> list[bytes]:
         """Exact, self-contained state of each listed env (game, RNG, memory)."""

@@ -27,7 +27,7 @@ _LCG_A, _LCG_C = np.uint64(6364136223846793005), np.uint64(1442695040888963407)
 class ToyConfig:
     """Settings of the toy corridor game."""
 
-    width: int = 10
+    width: int = 8
     """Corridor length: the goal is the last column."""
     height: int = 3
     """Corridor height (rows)."""

@@ -94,7 +94,7 @@ def test_win_gives_experience_and_levels(env):
     exp0 = int(a["p_exp"][0, 0])
     act(env, C.UP)
     assert a["battle"][0] == C.NO_BATTLE and a["p_exp"][0, 0] > exp0
-    a["p_exp"][0, 0] = 12**3 // 4 - 1  # one point short of level 12 -> evolves
+    a["p_exp"][0, 0] = 12**3 - 1  # one point short of level 12 -> evolves
     a["p_level"][0, 0] = 11
     _wild(env)
     a["e_hp"][0, 0] = 1
@@ -160,6 +160,5 @@ def test_blackout_returns_to_last_healer_keeping_progress(env):
             break
     assert a["blackouts"][0] == 1 and pos(env) == ("town", 2, 2)
     assert a["money"][0] == money // 2 and a["badges"][0] == 1
-    assert a["p_hp"][0, 0] == max_hp(env.world, int(a["p_species"][0, 0]),
-                                     int(a["p_level"][0, 0]))
+    assert a["p_hp"][0, 0] == max_hp(env.world, int(a["p_species"][0, 0]), int(a["p_level"][0, 0]))
     assert env.info["reward/blackout"][0] < 0

@@ -33,7 +33,7 @@ def test_snapshot_restore_mid_battle_is_exact():
     env.restore([1], snap)  # into another env of the batch
     env.restore([0], snap)
     again = _rollout(env, 50, 7)
-    for (t1, s1, r1), (t2, s2, r2) in zip(after, again):
+    for (t1, s1, _), (t2, s2, _) in zip(after, again):
         assert np.array_equal(t1[0], t2[0]) and np.array_equal(s1[0], s2[0])
     other = tiny_env(1)
     other.restore([0], snap)

@@ -8,13 +8,25 @@ healthy monster. The faster monster acts first; the player wins ties.
 
 from __future__ import annotations
 
-from .jit import kernel
-
 from . import constants as C
+from .jit import kernel
 from .rules import (
-    R_BADGE, R_BLACKOUT, R_CATCH, R_CHAMPION, badge_count, effectiveness,
-    exp_for_level, fill_moves, heal_party, learned_moves, level_reward, rand_float, rand_int, say,
-    set_event, stat,
+    R_BADGE,
+    R_BLACKOUT,
+    R_CATCH,
+    R_CHAMPION,
+    badge_count,
+    effectiveness,
+    exp_for_level,
+    fill_moves,
+    heal_party,
+    learned_moves,
+    level_reward,
+    rand_float,
+    rand_int,
+    say,
+    set_event,
+    stat,
 )
 
 STRUGGLE_POWER = 30
@@ -138,8 +150,9 @@ def _player_attacks(s, i, w, slot):
     if slot >= 0:
         s.p_pp[i, a, slot] -= 1
     say(s, i, C.MSG_USE_MOVE, 0, move)
-    dmg = damage(s, i, w, s.p_species[i, a], s.p_level[i, a], s.e_species[i, k],
-                 s.e_level[i, k], move)
+    dmg = damage(
+        s, i, w, s.p_species[i, a], s.p_level[i, a], s.e_species[i, k], s.e_level[i, k], move
+    )
     if dmg < 0:
         say(s, i, C.MSG_MISS, 0, 0)
         return
@@ -153,8 +166,9 @@ def _enemy_attacks(s, i, w):
     k = s.e_active[i]
     move = _enemy_move(s, i, w)
     say(s, i, C.MSG_USE_MOVE, 1, move)
-    dmg = damage(s, i, w, s.e_species[i, k], s.e_level[i, k], s.p_species[i, a],
-                 s.p_level[i, a], move)
+    dmg = damage(
+        s, i, w, s.e_species[i, k], s.e_level[i, k], s.p_species[i, a], s.p_level[i, a], move
+    )
     if dmg < 0:
         say(s, i, C.MSG_MISS, 1, 0)
         return

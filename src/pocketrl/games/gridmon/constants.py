@@ -74,9 +74,7 @@ KIND_FLOOR = {"building": INDOOR, "league": INDOOR, "cave": CAVE}  # others: FLO
 # --- Entities (the markers of a map's legend) ----------------------------------------
 E_WARP, E_START, E_HEAL, E_SHOP, E_ITEM, E_NPC, E_SIGN = range(7)
 E_TRAINER, E_LEADER, E_CHAMPION, E_GUARD, E_BUSH = range(7, 12)
-ENTITY_KINDS = (
-    "warp start heal shop item npc sign trainer leader champion guard bush".split()
-)
+ENTITY_KINDS = "warp start heal shop item npc sign trainer leader champion guard bush".split()
 ENTITY_TILE = {
     E_WARP: WARP,
     E_HEAL: HEALER,
@@ -105,10 +103,40 @@ MAX_BADGES = 8
 MAX_TYPES = 12
 
 # --- Messages: what happened in a step, as (code, a, b); play/watch turn them into text --
-(MSG_WILD, MSG_TRAINER, MSG_USE_MOVE, MSG_DAMAGE, MSG_MISS, MSG_FAINT, MSG_CATCH, MSG_RUN,
- MSG_SWITCH, MSG_LEVEL, MSG_EVOLVE, MSG_WIN, MSG_BLACKOUT, MSG_HEAL, MSG_BUY, MSG_GET,
- MSG_TALK, MSG_BADGE, MSG_CUT, MSG_POTION, MSG_CANT, MSG_LEARN, MSG_CHAMPION,
- MSG_NEXT_FOE) = range(1, 25)
+(
+    MSG_WILD,
+    MSG_TRAINER,
+    MSG_USE_MOVE,
+    MSG_DAMAGE,
+    MSG_MISS,
+    MSG_FAINT,
+    MSG_CATCH,
+    MSG_RUN,
+    MSG_SWITCH,
+    MSG_LEVEL,
+    MSG_EVOLVE,
+    MSG_WIN,
+    MSG_BLACKOUT,
+    MSG_HEAL,
+    MSG_BUY,
+    MSG_GET,
+    MSG_TALK,
+    MSG_BADGE,
+    MSG_CUT,
+    MSG_POTION,
+    MSG_CANT,
+    MSG_LEARN,
+    MSG_CHAMPION,
+    MSG_NEXT_FOE,
+) = range(1, 25)
 # reasons for MSG_CANT
-CANT_NO_BALLS, CANT_TRAINER_BALL, CANT_TRAINER_RUN, CANT_NO_SWITCH, CANT_MONEY, \
-    CANT_NEED_BADGES, CANT_NEED_CUT, CANT_NO_POTION = range(8)
+(
+    CANT_NO_BALLS,
+    CANT_TRAINER_BALL,
+    CANT_TRAINER_RUN,
+    CANT_NO_SWITCH,
+    CANT_MONEY,
+    CANT_NEED_BADGES,
+    CANT_NEED_CUT,
+    CANT_NO_POTION,
+) = range(8)

@@ -12,13 +12,21 @@ memory always clears; the game itself restarts unless ``on_truncate = "continue"
 
 from __future__ import annotations
 
-from .jit import kernel
-
 from . import constants as C
 from .battle import battle_turn
+from .jit import kernel
 from .observe import write_obs
 from .overworld import overworld_turn
-from .rules import badge_count, cell_of, exp_for_level, fill_moves, level_reward, seed_rng, stat, visit
+from .rules import (
+    badge_count,
+    cell_of,
+    exp_for_level,
+    fill_moves,
+    level_reward,
+    seed_rng,
+    stat,
+    visit,
+)
 
 DONE_TERMINATED, DONE_TRUNCATED = 1, 2
 
@@ -114,12 +122,11 @@ def step_batch(s, w, actions, counts, obs, final_obs, reward, terminated, trunca
         trunc = (not champion) and s.t[i] >= w.horizon
         terminated[i] = champion
         truncated[i] = trunc
-        s.done_flags[i] = (DONE_TERMINATED if champion else 0) | (
-            DONE_TRUNCATED if trunc else 0
-        )
+        s.done_flags[i] = (DONE_TERMINATED if champion else 0) | (DONE_TRUNCATED if trunc else 0)
         if champion or trunc:
-            write_obs(s, i, w, final_obs[0], final_obs[1], final_obs[2], final_obs[3],
-                      final_obs[4])
+            for j in range(s.ms_step.shape[1]):
+                s.final_ms_step[i, j] = s.ms_step[i, j]
+            write_obs(s, i, w, final_obs[0], final_obs[1], final_obs[2], final_obs[3], final_obs[4])
             if trunc and w.continue_on_truncate:
                 new_episode(s, i, w, counts)
             else:
@@ -148,4 +155,3 @@ def write_obs_batch(s, w, env_ids, obs):
 @kernel
 def player_cell(s, w, i):
     return cell_of(w, s.map[i], s.x[i], s.y[i])
-

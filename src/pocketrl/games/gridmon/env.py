@@ -10,7 +10,12 @@ from .config import REWARD_COMPONENTS, GridmonConfig
 from .engine import reset_batch, step_batch, write_obs_batch
 from .observe import STATE_SIZE
 from .state import (
-    allocate, make_state_tuple, restore_rows, snapshot_rows, state_layout, world_fingerprint,
+    allocate,
+    make_state_tuple,
+    restore_rows,
+    snapshot_rows,
+    state_layout,
+    world_fingerprint,
 )
 from .tables import pack_world
 from .world import World, load_world
@@ -29,8 +34,13 @@ class GridmonEnv:
     num_actions = C.NUM_ACTIONS
     reward_components = list(REWARD_COMPONENTS)
 
-    def __init__(self, num_envs: int = 1, config: GridmonConfig | None = None, seed: int = 0,
-                 world: World | None = None):
+    def __init__(
+        self,
+        num_envs: int = 1,
+        config: GridmonConfig | None = None,
+        seed: int = 0,
+        world: World | None = None,
+    ):
         if not isinstance(num_envs, (int, np.integer)) or num_envs < 1:
             raise ValueError(f"num_envs must be a positive integer, got {num_envs!r}")
         self.config = config or GridmonConfig()
@@ -54,8 +64,7 @@ class GridmonEnv:
             "map_id": w.num_maps,
             "species": w.monsters.num_species + 1,
         }
-        layout = state_layout(w.num_cells, w.num_events, w.monsters.num_species,
-                              len(w.milestones))
+        layout = state_layout(w.num_cells, w.num_events, w.monsters.num_species, len(w.milestones))
         self._fingerprint = world_fingerprint(w.name + repr(w.summary()), layout)
         self.arrays = allocate(self.num_envs, layout)
         self.state = make_state_tuple(self.arrays)
@@ -71,6 +80,7 @@ class GridmonEnv:
         self.info = {f"reward/{c}": parts[:, j] for j, c in enumerate(REWARD_COMPONENTS)}
         self.info.update(
             milestone_step=self.arrays["ms_step"],
+            final_milestone_step=self.arrays["final_ms_step"],
             explored=self.arrays["explored"],
             events=self.arrays["n_events"],
             badges=self.arrays["n_badges"],
@@ -80,8 +90,9 @@ class GridmonEnv:
         self.reset(seed)
 
     def _alloc_obs(self) -> dict[str, np.ndarray]:
-        return {k: np.zeros((self.num_envs, *shape), dt) for k, (shape, dt) in
-                self.obs_spec.items()}
+        return {
+            k: np.zeros((self.num_envs, *shape), dt) for k, (shape, dt) in self.obs_spec.items()
+        }
 
     # --- the contract ---------------------------------------------------------------
     def reset(self, seed: int | None = None) -> dict[str, np.ndarray]:
@@ -94,8 +105,17 @@ class GridmonEnv:
 
     def step(self, actions):
         a = check_actions(actions, self.num_envs, C.NUM_ACTIONS)
-        step_batch(self.state, self.tables, a, self.visit_counts, self._obs_t, self._final_t,
-                   self.reward, self.terminated, self.truncated)
+        step_batch(
+            self.state,
+            self.tables,
+            a,
+            self.visit_counts,
+            self._obs_t,
+            self._final_t,
+            self.reward,
+            self.terminated,
+            self.truncated,
+        )
         np.greater_equal(self.arrays["ms_step"], 0, out=self.info["milestones"])
         return self.obs, self.reward, self.terminated, self.truncated, self.info
 
@@ -108,8 +128,8 @@ class GridmonEnv:
         write_obs_batch(self.state, self.tables, ids, self._obs_t)
 
     def render(self, env_id: int = 0) -> np.ndarray:
-        from .view import frame_view
         from .render import render_frame
+        from .view import frame_view
 
         return render_frame(frame_view(self, int(env_id)))
 
@@ -122,4 +142,3 @@ class GridmonEnv:
         if ids.size and (ids.min() < 0 or ids.max() >= self.num_envs):
             raise ValueError(f"env ids must be in 0..{self.num_envs - 1}, got {ids.tolist()}")
         return ids
-

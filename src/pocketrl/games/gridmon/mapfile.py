@@ -100,7 +100,9 @@ def _check_grid(m: MapFile) -> None:
     for y, row in enumerate(m.rows):
         if len(row) != m.width:
             raise DataError(
-                p, m.grid_line + y, min(len(row), m.width) + 1,
+                p,
+                m.grid_line + y,
+                min(len(row), m.width) + 1,
                 f"grid row is {len(row)} wide; every row must be {m.width} wide like the first",
             )
         for x, ch in enumerate(row):
@@ -108,7 +110,9 @@ def _check_grid(m: MapFile) -> None:
                 continue
             if ch not in m.legend:
                 raise DataError(
-                    p, m.grid_line + y, x + 1,
+                    p,
+                    m.grid_line + y,
+                    x + 1,
                     f"character {ch!r} is neither terrain ({''.join(C.TERRAIN_CHARS)}) nor a "
                     "marker with a legend line",
                 )
@@ -127,7 +131,9 @@ def _read_encounters(m: MapFile, rec: Record, monsters: Monsters) -> None:
             lo, hi = (int(v) for v in lv.split("-"))
             weight = float(w)
         except ValueError:
-            raise rec.error(f"table entries are SPECIES:MIN-MAX:WEIGHT, got {entry!r}", "table")
+            raise rec.error(
+                f"table entries are SPECIES:MIN-MAX:WEIGHT, got {entry!r}", "table"
+            ) from None
         if sp not in monsters.species_names:
             raise rec.error(f"unknown species {sp!r} in encounter table", "table")
         if not 1 <= lo <= hi <= 100 or weight <= 0:

@@ -120,8 +120,9 @@ def _species_tables(species, type_names, chart, move_names, mv) -> Monsters:
         for entry in rec.items("learn"):
             lv, colon, mname = entry.partition(":")
             if not colon or not lv.isdigit() or not 1 <= int(lv) <= 100:
-                raise rec.error(f"learn entries are LEVEL:MOVE with LEVEL 1..100, got {entry!r}",
-                                "learn")
+                raise rec.error(
+                    f"learn entries are LEVEL:MOVE with LEVEL 1..100, got {entry!r}", "learn"
+                )
             pairs.append((int(lv), _lookup(rec, "learn", mname, move_names, "move")))
         pairs.sort(key=lambda p: p[0])
         if pairs[0][0] != 1:
@@ -139,7 +140,23 @@ def _species_tables(species, type_names, chart, move_names, mv) -> Monsters:
                 raise rec.error("a species cannot evolve into itself", "evolve")
         rec.check_unused()
     return Monsters(
-        type_names, chart, move_names, mv[0], mv[1], mv[2], mv[3], names, t1, t2, base, exp,
-        catch, evo_lvl, evo_to, l_start, l_count,
-        np.asarray(l_level, np.int32), np.asarray(l_move, np.int32),
+        type_names,
+        chart,
+        move_names,
+        mv[0],
+        mv[1],
+        mv[2],
+        mv[3],
+        names,
+        t1,
+        t2,
+        base,
+        exp,
+        catch,
+        evo_lvl,
+        evo_to,
+        l_start,
+        l_count,
+        np.asarray(l_level, np.int32),
+        np.asarray(l_move, np.int32),
     )

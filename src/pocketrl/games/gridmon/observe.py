@@ -21,9 +21,8 @@ from __future__ import annotations
 
 import math
 
-from .jit import kernel
-
 from . import constants as C
+from .jit import kernel
 from .rules import effectiveness, stat, tile_at
 
 O_BADGES = 0

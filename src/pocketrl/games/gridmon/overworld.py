@@ -6,13 +6,22 @@ faced tile, B does nothing, START uses a potion on the most hurt monster.
 
 from __future__ import annotations
 
-from .jit import kernel
-
 from . import constants as C
 from .battle import start_trainer, start_wild
+from .jit import kernel
 from .rules import (
-    R_HEAL, badge_count, give_item, has_ability, heal_party, rand_float, rand_int, say,
-    set_event, stat, tile_at, visit,
+    R_HEAL,
+    badge_count,
+    give_item,
+    has_ability,
+    heal_party,
+    rand_float,
+    rand_int,
+    say,
+    set_event,
+    stat,
+    tile_at,
+    visit,
 )
 
 SWIM, CUT = 1, 0  # indices into constants.ABILITIES

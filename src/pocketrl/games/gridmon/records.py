@@ -67,7 +67,9 @@ class Record:
         try:
             v = int(raw)
         except ValueError:
-            raise self.error(f"`{key}` must be a whole number in {lo}..{hi}, got {raw!r}", key)
+            raise self.error(
+                f"`{key}` must be a whole number in {lo}..{hi}, got {raw!r}", key
+            ) from None
         if not lo <= v <= hi:
             raise self.error(f"`{key}` must be in {lo}..{hi}, got {v}", key)
         return v
@@ -80,7 +82,7 @@ class Record:
         try:
             v = float(raw)
         except ValueError:
-            raise self.error(f"`{key}` must be a number in {lo}..{hi}, got {raw!r}", key)
+            raise self.error(f"`{key}` must be a number in {lo}..{hi}, got {raw!r}", key) from None
         if not lo <= v <= hi:
             raise self.error(f"`{key}` must be in {lo}..{hi}, got {v}", key)
         return v
@@ -100,9 +102,15 @@ class Record:
 
     def check_unused(self) -> None:
         """Unknown keys are errors (a typo would otherwise be ignored silently)."""
-        for key in self.fields:
+        for key, f in self.fields.items():
             if key not in self.used:
-                raise self.error(f"unknown field `{key}` for `{self.kind}`", key)
+                known = ", ".join(sorted(self.used)) or "none"
+                raise DataError(
+                    self.path,
+                    self.line,
+                    f.col - len(key) - 1,
+                    f"unknown field `{key}` for `{self.kind}` (known here: {known})",
+                )
 
 
 def split_line(text: str, path: str, lineno: int) -> list[tuple[str, int]]:
@@ -121,7 +129,7 @@ def split_line(text: str, path: str, lineno: int) -> list[tuple[str, int]]:
             if text[i] == '"':
                 end = text.find('"', i + 1)
                 if end < 0:
-                    raise DataError(path, lineno, i + 1, "unclosed quote: add a closing \"")
+                    raise DataError(path, lineno, i + 1, 'unclosed quote: add a closing "')
                 buf.append(text[i + 1 : end])
                 i = end + 1
             elif text[i] == "#" and not buf:

@@ -7,9 +7,9 @@ world tables ``w`` (see tables.py), and works on that one env.
 from __future__ import annotations
 
 import numpy as np
-from .jit import kernel
 
 from . import constants as C
+from .jit import kernel
 
 # Reward component indices (order of config.REWARD_COMPONENTS).
 R_EXPLORE, R_EVENT, R_BADGE, R_LEVEL, R_CATCH, R_HEAL, R_BLACKOUT, R_CHAMPION = range(8)
@@ -65,8 +65,8 @@ def stat(w, species, level, k):
 
 @kernel
 def exp_for_level(level):
-    """Total experience a monster needs to be at ``level``."""
-    return level * level * level // 4
+    """Total experience a monster needs to be at ``level`` (a cubic curve)."""
+    return level * level * level
 
 
 @kernel

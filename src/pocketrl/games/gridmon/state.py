@@ -24,27 +24,51 @@ def state_layout(num_cells: int, num_events: int, num_species: int, num_ms: int)
     P, M = C.MAX_PARTY, C.MAX_MOVES
     i32, i64 = np.int32, np.int64
     return {
-        "map": ((), i32), "x": ((), i32), "y": ((), i32), "facing": ((), i32),
-        "money": ((), i32), "balls": ((), i32), "potions": ((), i32),
-        "keys": ((), i32), "badges": ((), i32), "n_badges": ((), i32), "champion": ((), i32),
-        "heal_map": ((), i32), "heal_x": ((), i32), "heal_y": ((), i32),
+        "map": ((), i32),
+        "x": ((), i32),
+        "y": ((), i32),
+        "facing": ((), i32),
+        "money": ((), i32),
+        "balls": ((), i32),
+        "potions": ((), i32),
+        "keys": ((), i32),
+        "badges": ((), i32),
+        "n_badges": ((), i32),
+        "champion": ((), i32),
+        "heal_map": ((), i32),
+        "heal_x": ((), i32),
+        "heal_y": ((), i32),
         "events": ((max(num_events, 1),), np.uint8),
         "caught": ((num_species,), np.uint8),
-        "p_species": ((P,), i32), "p_level": ((P,), i32), "p_hp": ((P,), i32),
-        "p_exp": ((P,), i32), "p_moves": ((P, M), i32), "p_pp": ((P, M), i32),
+        "p_species": ((P,), i32),
+        "p_level": ((P,), i32),
+        "p_hp": ((P,), i32),
+        "p_exp": ((P,), i32),
+        "p_moves": ((P, M), i32),
+        "p_pp": ((P, M), i32),
         "active": ((), i32),
-        "battle": ((), i32), "b_trainer": ((), i32), "e_count": ((), i32), "e_active": ((), i32),
-        "e_species": ((P,), i32), "e_level": ((P,), i32), "e_hp": ((P,), i32),
+        "battle": ((), i32),
+        "b_trainer": ((), i32),
+        "e_count": ((), i32),
+        "e_active": ((), i32),
+        "e_species": ((P,), i32),
+        "e_level": ((P,), i32),
+        "e_hp": ((P,), i32),
         "e_moves": ((P, M), i32),
         "rng": ((), np.uint64),
-        "t": ((), i64), "game_t": ((), i64),
-        "explored": ((), i32), "n_events": ((), i32), "blackouts": ((), i32),
+        "t": ((), i64),
+        "game_t": ((), i64),
+        "explored": ((), i32),
+        "n_events": ((), i32),
+        "blackouts": ((), i32),
         "level_score": ((), np.float32),
         "ms_step": ((num_ms,), i64),
+        "final_ms_step": ((num_ms,), i64),  # ms_step of the episode that just ended
         "visited": ((num_cells,), np.uint8),
         # Per-step outputs (not part of a snapshot's meaning, but cheap to carry along).
         "parts": ((8,), np.float32),
-        "n_msgs": ((), i32), "msgs": ((MAX_MSGS, 3), i32),
+        "n_msgs": ((), i32),
+        "msgs": ((MAX_MSGS, 3), i32),
         "done_flags": ((), i32),  # bit 0 terminated, bit 1 truncated (this step)
     }
 
@@ -105,7 +129,5 @@ def restore_rows(arrays: dict[str, np.ndarray], env_ids, states, fingerprint: by
         for a in arrays.values():
             row = a[int(i)]
             nb = row.nbytes
-            a[int(i)] = np.frombuffer(blob, a.dtype, count=row.size, offset=pos).reshape(
-                row.shape
-            )
+            a[int(i)] = np.frombuffer(blob, a.dtype, count=row.size, offset=pos).reshape(row.shape)
             pos += nb

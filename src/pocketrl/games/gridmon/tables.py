@@ -42,26 +42,57 @@ def pack_world(world: World, config: GridmonConfig) -> WorldTables:
     mon = world.monsters
     i32 = np.int32
     start = np.array(
-        [world.start_map, world.start_x, world.start_y, world.starter_species,
-         world.starter_level, world.start_balls, world.start_potions, world.start_money],
+        [
+            world.start_map,
+            world.start_x,
+            world.start_y,
+            world.starter_species,
+            world.starter_level,
+            world.start_balls,
+            world.start_potions,
+            world.start_money,
+        ],
         i32,
     )
     weights = np.array([getattr(config.rewards, c) for c in REWARD_COMPONENTS], np.float32)
     d = dict(
-        map_w=world.map_w, map_h=world.map_h, map_off=world.map_off, map_floor=world.map_floor,
-        map_enc_rate=world.map_enc_rate, map_enc_start=world.map_enc_start,
-        map_enc_count=world.map_enc_count, enc_species=world.enc_species,
-        enc_min=world.enc_min, enc_max=world.enc_max, enc_cumw=world.enc_cumw,
-        cell_tile=world.cell_tile, cell_entity=world.cell_entity, cell_watch=world.cell_watch,
-        party_species=world.party_species, party_level=world.party_level,
-        chart=mon.chart, move_type=mon.move_type, move_power=mon.move_power,
-        move_acc=mon.move_acc, move_pp=mon.move_pp, sp_type1=mon.sp_type1,
-        sp_type2=mon.sp_type2, sp_base=mon.sp_base, sp_exp=mon.sp_exp, sp_catch=mon.sp_catch,
-        sp_evolve_level=mon.sp_evolve_level, sp_evolve_to=mon.sp_evolve_to,
-        learn_start=mon.learn_start, learn_count=mon.learn_count,
-        learn_level=mon.learn_level, learn_move=mon.learn_move,
-        key_ability=world.key_ability, ms_kind=world.ms_kind, ms_arg=world.ms_arg,
-        start=start, weights=weights,
+        map_w=world.map_w,
+        map_h=world.map_h,
+        map_off=world.map_off,
+        map_floor=world.map_floor,
+        map_enc_rate=world.map_enc_rate,
+        map_enc_start=world.map_enc_start,
+        map_enc_count=world.map_enc_count,
+        enc_species=world.enc_species,
+        enc_min=world.enc_min,
+        enc_max=world.enc_max,
+        enc_cumw=world.enc_cumw,
+        cell_tile=world.cell_tile,
+        cell_entity=world.cell_entity,
+        cell_watch=world.cell_watch,
+        party_species=world.party_species,
+        party_level=world.party_level,
+        chart=mon.chart,
+        move_type=mon.move_type,
+        move_power=mon.move_power,
+        move_acc=mon.move_acc,
+        move_pp=mon.move_pp,
+        sp_type1=mon.sp_type1,
+        sp_type2=mon.sp_type2,
+        sp_base=mon.sp_base,
+        sp_exp=mon.sp_exp,
+        sp_catch=mon.sp_catch,
+        sp_evolve_level=mon.sp_evolve_level,
+        sp_evolve_to=mon.sp_evolve_to,
+        learn_start=mon.learn_start,
+        learn_count=mon.learn_count,
+        learn_level=mon.learn_level,
+        learn_move=mon.learn_move,
+        key_ability=world.key_ability,
+        ms_kind=world.ms_kind,
+        ms_arg=world.ms_arg,
+        start=start,
+        weights=weights,
         level_cap=np.float32(config.rewards.level_cap),
         horizon=np.int64(config.horizon),
         continue_on_truncate=np.bool_(config.on_truncate == "continue"),
@@ -73,8 +104,7 @@ def pack_world(world: World, config: GridmonConfig) -> WorldTables:
         v = d[k]
         out[k] = np.ascontiguousarray(v) if isinstance(v, np.ndarray) else v
     # Empty tables still need a concrete dtype for numba.
-    for k in ("enc_species", "enc_min", "enc_max", "party_species", "party_level",
-              "key_ability"):
+    for k in ("enc_species", "enc_min", "enc_max", "party_species", "party_level", "key_ability"):
         out[k] = out[k].astype(np.int32)
     out["enc_cumw"] = out["enc_cumw"].astype(np.float32)
     return WorldTables(**out)

@@ -63,7 +63,8 @@ def party_lines(env, i: int) -> list[str]:
         lv = int(a["p_level"][i, k])
         moves = [
             f"{mon.move_names[m]} {int(a['p_pp'][i, k, j])}"
-            for j, m in enumerate(a["p_moves"][i, k]) if m >= 0
+            for j, m in enumerate(a["p_moves"][i, k])
+            if m >= 0
         ]
         mark = "*" if k == int(a["active"][i]) else " "
         out.append(
@@ -88,8 +89,7 @@ def messages(env, i: int) -> list[str]:
     """The step's events as sentences."""
     a = env.arrays
     return [
-        message_text(env, i, *(int(v) for v in a["msgs"][i, j]))
-        for j in range(int(a["n_msgs"][i]))
+        message_text(env, i, *(int(v) for v in a["msgs"][i, j])) for j in range(int(a["n_msgs"][i]))
     ]
 
 

@@ -130,7 +130,7 @@ def load_world(name: str = "main", data_dir: str | None = None) -> World:
     header = _read_header(wdir / "world.txt", monsters)
     map_paths = sorted((wdir / "maps").glob("*.txt"))
     if not map_paths:
-        raise DataError(wdir / "world.txt", 1, 1, f"world {name!r} has no maps in {wdir/'maps'}")
+        raise DataError(wdir / "world.txt", 1, 1, f"world {name!r} has no maps in {wdir / 'maps'}")
     if len(map_paths) > 255:
         raise DataError(map_paths[255], 1, 1, "a world has at most 255 maps")
     mapfiles = [read_map(p, monsters) for p in map_paths]
@@ -175,8 +175,11 @@ def _read_header(path: Path, monsters: Monsters) -> _Header:
                 raise rec.error(f"unknown species {sp!r}", "species")
             h.starter = (monsters.species_id(sp), rec.integer("level", 1, 100))
         elif rec.kind == "start_items":
-            h.items = (rec.integer("balls", 0, 999), rec.integer("potions", 0, 999),
-                       rec.integer("money", 0, 999_999))
+            h.items = (
+                rec.integer("balls", 0, 999),
+                rec.integer("potions", 0, 999),
+                rec.integer("money", 0, 999_999),
+            )
         elif rec.kind == "milestones":
             h.milestones, h.ms_rec = rec.items("order"), rec
         else:

@@ -41,8 +41,9 @@ def build_world(name, h, monsters: Monsters, mapfiles: list[MapFile]):
             b.add_marker(mi, marker, rec)
     start = [e for e in ents if e["kind"] == C.E_START]
     if len(start) != 1:
-        raise DataError(h.path, 1, 1, f"the world needs exactly one `start` marker, found "
-                        f"{len(start)}")
+        raise DataError(
+            h.path, 1, 1, f"the world needs exactly one `start` marker, found {len(start)}"
+        )
     b.resolve_warps()
     b.check_world()
     for i, e in enumerate(ents):
@@ -65,26 +66,45 @@ def build_world(name, h, monsters: Monsters, mapfiles: list[MapFile]):
     ms_kind, ms_arg = b.milestone_tables()
     st = start[0]
     return World(
-        name=name, title=h.title, monsters=monsters, maps=maps,
+        name=name,
+        title=h.title,
+        monsters=monsters,
+        maps=maps,
         map_w=np.array([m.width for m in maps], np.int32),
         map_h=np.array([m.height for m in maps], np.int32),
         map_off=np.array([m.offset for m in maps], np.int32),
         map_floor=floors,
         map_enc_rate=np.array([m.enc_rate for m in maps], np.float32),
-        map_enc_start=enc_start, map_enc_count=enc_count,
+        map_enc_start=enc_start,
+        map_enc_count=enc_count,
         enc_species=np.array([t[0] for _, t in enc], np.int32),
         enc_min=np.array([t[1] for _, t in enc], np.int32),
         enc_max=np.array([t[2] for _, t in enc], np.int32),
         enc_cumw=cumw,
-        cell_tile=cell_tile, cell_entity=cell_entity, cell_watch=cell_watch,
-        ent=ent, ent_text=texts, ent_label=labels,
-        party_species=np.array(parties[0], np.int32), party_level=np.array(parties[1], np.int32),
-        num_events=b.num_events, event_label=b.event_label,
-        key_names=h.key_names, key_ability=np.array(h.key_ability, np.int32),
-        milestones=h.milestones, ms_kind=ms_kind, ms_arg=ms_arg, num_badges=b.num_badges,
-        starter_species=h.starter[0], starter_level=h.starter[1],
-        start_balls=h.items[0], start_potions=h.items[1], start_money=h.items[2],
-        start_map=st["map"], start_x=st["x"], start_y=st["y"],
+        cell_tile=cell_tile,
+        cell_entity=cell_entity,
+        cell_watch=cell_watch,
+        ent=ent,
+        ent_text=texts,
+        ent_label=labels,
+        party_species=np.array(parties[0], np.int32),
+        party_level=np.array(parties[1], np.int32),
+        num_events=b.num_events,
+        event_label=b.event_label,
+        key_names=h.key_names,
+        key_ability=np.array(h.key_ability, np.int32),
+        milestones=h.milestones,
+        ms_kind=ms_kind,
+        ms_arg=ms_arg,
+        num_badges=b.num_badges,
+        starter_species=h.starter[0],
+        starter_level=h.starter[1],
+        start_balls=h.items[0],
+        start_potions=h.items[1],
+        start_money=h.items[2],
+        start_map=st["map"],
+        start_x=st["x"],
+        start_y=st["y"],
     )
 
 
@@ -92,8 +112,13 @@ class _Builder:
     """Collects entities marker by marker, then checks the world as a whole."""
 
     def __init__(self, h, monsters, names, mapfiles, maps, ents, texts, labels, parties):
-        self.h, self.monsters, self.names, self.mapfiles, self.maps = h, monsters, names, \
-            mapfiles, maps
+        self.h, self.monsters, self.names, self.mapfiles, self.maps = (
+            h,
+            monsters,
+            names,
+            mapfiles,
+            maps,
+        )
         self.ents, self.texts, self.labels, self.parties = ents, texts, labels, parties
         self.num_events = 0
         self.event_label: list[str] = []
@@ -103,8 +128,14 @@ class _Builder:
         self.champions: list[Record] = []
 
     def add(self, kind, mi, x, y, rec, label, text="", event=False, **cols) -> dict:
-        e = dict(kind=kind, map=mi, x=x, y=y, cell=self.maps[mi].offset + y *
-                 self.maps[mi].width + x, **cols)
+        e = dict(
+            kind=kind,
+            map=mi,
+            x=x,
+            y=y,
+            cell=self.maps[mi].offset + y * self.maps[mi].width + x,
+            **cols,
+        )
         if event or kind == C.E_BUSH:
             e["event"] = self.num_events
             self.num_events += 1
@@ -119,16 +150,22 @@ class _Builder:
         kind_name = rec.require_name("entity kind (warp, start, heal, ...)")
         if kind_name not in C.ENTITY_KINDS or kind_name == "bush":
             allowed = ", ".join(k for k in C.ENTITY_KINDS if k != "bush")
-            raise rec.error(f"unknown entity kind {kind_name!r} (expected one of {allowed})",
-                            "name")
+            raise rec.error(
+                f"unknown entity kind {kind_name!r} (expected one of {allowed})", "name"
+            )
         if marker in ("T", "v"):
             raise rec.error("markers T and v are terrain (tree, ledge); pick another character")
         kind = C.ENTITY_KINDS.index(kind_name)
         cells = m.cells[marker]
         if kind != C.E_WARP and len(cells) != 1:
             x, y = cells[1]
-            raise DataError(m.path, m.grid_line + y, x + 1, f"marker {marker!r} ({kind_name}) "
-                            f"is used {len(cells)} times; only warps may cover several cells")
+            raise DataError(
+                m.path,
+                m.grid_line + y,
+                x + 1,
+                f"marker {marker!r} ({kind_name}) "
+                f"is used {len(cells)} times; only warps may cover several cells",
+            )
         label = f"{m.name}.{marker}"
         if kind == C.E_WARP:
             for x, y in cells:
@@ -151,8 +188,9 @@ class _Builder:
 
     def _shop(self, kind, mi, x, y, rec, label, text):
         item = ("ball", "potion").index(rec.choice("item", ("ball", "potion")))
-        self.add(kind, mi, x, y, rec, label, text, item=item,
-                 price=rec.integer("price", 0, 100_000))
+        self.add(
+            kind, mi, x, y, rec, label, text, item=item, price=rec.integer("price", 0, 100_000)
+        )
 
     def _item_id(self, rec: Record, key: str) -> int:
         allowed = ["ball", "potion", "money", *self.h.key_names]
@@ -165,30 +203,44 @@ class _Builder:
 
     def _item(self, kind, mi, x, y, rec, label, text):
         item = self._item_id(rec, "give")
-        self.add(kind, mi, x, y, rec, label, text, event=True, item=item,
-                 count=rec.integer("count", 1, 100_000, 1))
+        self.add(
+            kind,
+            mi,
+            x,
+            y,
+            rec,
+            label,
+            text,
+            event=True,
+            item=item,
+            count=rec.integer("count", 1, 100_000, 1),
+        )
 
     def _npc(self, kind, mi, x, y, rec, label, text):
         gives = rec.has("give")
-        cols = dict(item=self._item_id(rec, "give"), count=rec.integer("count", 1, 100_000, 1),
-                    need=rec.integer("need_badges", 0, C.MAX_BADGES, 0)) if gives else {}
+        cols = (
+            dict(
+                item=self._item_id(rec, "give"),
+                count=rec.integer("count", 1, 100_000, 1),
+                need=rec.integer("need_badges", 0, C.MAX_BADGES, 0),
+            )
+            if gives
+            else {}
+        )
         self.add(kind, mi, x, y, rec, label, text, event=gives, **cols)
 
     def _guard(self, kind, mi, x, y, rec, label, text):
-        self.add(kind, mi, x, y, rec, label, text,
-                 need=rec.integer("need_badges", 1, C.MAX_BADGES))
+        self.add(kind, mi, x, y, rec, label, text, need=rec.integer("need_badges", 1, C.MAX_BADGES))
 
     def _party(self, rec: Record) -> tuple[int, int]:
         start = len(self.parties[0])
         entries = rec.items("party")
         if not 1 <= len(entries) <= C.MAX_PARTY:
-            raise rec.error(f"a party has 1..{C.MAX_PARTY} monsters, got {len(entries)}",
-                            "party")
+            raise rec.error(f"a party has 1..{C.MAX_PARTY} monsters, got {len(entries)}", "party")
         for entry in entries:
             sp, colon, lv = entry.partition(":")
             if not colon or not lv.isdigit() or not 1 <= int(lv) <= 100:
-                raise rec.error(f"party entries are SPECIES:LEVEL (1..100), got {entry!r}",
-                                "party")
+                raise rec.error(f"party entries are SPECIES:LEVEL (1..100), got {entry!r}", "party")
             if sp not in self.monsters.species_names:
                 raise rec.error(f"unknown species {sp!r} in party", "party")
             self.parties[0].append(self.monsters.species_id(sp))
@@ -198,9 +250,22 @@ class _Builder:
     def _fighter(self, kind, mi, x, y, rec, label, text, sight_default, **cols):
         ps, pc = self._party(rec)
         facing = C.DIR_NAMES.index(rec.choice("facing", C.DIR_NAMES, "down"))
-        return self.add(kind, mi, x, y, rec, label, text, event=True, party_start=ps,
-                        party_count=pc, money=rec.integer("money", 0, 100_000, 0),
-                        facing=facing, sight=rec.integer("sight", 0, 20, sight_default), **cols)
+        return self.add(
+            kind,
+            mi,
+            x,
+            y,
+            rec,
+            label,
+            text,
+            event=True,
+            party_start=ps,
+            party_count=pc,
+            money=rec.integer("money", 0, 100_000, 0),
+            facing=facing,
+            sight=rec.integer("sight", 0, 20, sight_default),
+            **cols,
+        )
 
     def _trainer(self, kind, mi, x, y, rec, label, text):
         self._fighter(kind, mi, x, y, rec, label, text, 3)
@@ -227,8 +292,13 @@ class _Builder:
                 raise rec.error(f"map {tmap!r} has no warp or start marker {tmark!r}", "to")
             rec.check_unused()
             dest = tm.cells[tmark]
-            mine = [e for e in self.ents if e["kind"] == C.E_WARP and e["map"] == mi
-                    and self.labels[self.ents.index(e)] == f"{self.names[mi]}.{marker}"]
+            mine = [
+                e
+                for e in self.ents
+                if e["kind"] == C.E_WARP
+                and e["map"] == mi
+                and self.labels[self.ents.index(e)] == f"{self.names[mi]}.{marker}"
+            ]
             for i, e in enumerate(mine):
                 dx, dy = dest[min(i, len(dest) - 1)]
                 e.update(dest_map=self.names.index(tmap), dest_x=dx, dest_y=dy)
@@ -236,12 +306,17 @@ class _Builder:
     def check_world(self) -> None:
         h = self.h
         if len(self.champions) != 1:
-            raise DataError(h.path, 1, 1, f"the world needs exactly one `champion`, found "
-                            f"{len(self.champions)}")
+            raise DataError(
+                h.path, 1, 1, f"the world needs exactly one `champion`, found {len(self.champions)}"
+            )
         n = len(self.badges)
         if sorted(self.badges) != list(range(1, n + 1)):
-            raise DataError(h.path, 1, 1, f"badges must be numbered 1..{n} without gaps; "
-                            f"leaders award {sorted(self.badges)}")
+            raise DataError(
+                h.path,
+                1,
+                1,
+                f"badges must be numbered 1..{n} without gaps; leaders award {sorted(self.badges)}",
+            )
         self.num_badges = n
         for k, rec in enumerate(h.key_recs):
             if k not in self.key_sources:
@@ -250,8 +325,10 @@ class _Builder:
         got = h.milestones
         if set(got) != expected or len(got) != len(expected) or got[-1] != "champion":
             raise h.ms_rec.error(
-                "milestones must list every badge (badge_1..badge_%d), every key item and "
-                "`champion` last, each once; got %s" % (n, ",".join(got)), "order")
+                f"milestones must list every badge (badge_1..badge_{n}), every key item and "
+                f"`champion` last, each once; got {','.join(got)}",
+                "order",
+            )
 
     def milestone_tables(self):
         kinds, args = [], []

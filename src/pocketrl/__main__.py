@@ -1,0 +1,3 @@
+from pocketrl.cli import main
+
+raise SystemExit(main())

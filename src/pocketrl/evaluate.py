@@ -1,0 +1,158 @@
+"""Measure what an agent achieves: milestones reached, by how many envs, at which step.
+
+``evaluate`` plays ``num_envs`` games from the start for ``steps`` steps with an agent
+(anything with ``act(obs) -> actions``) and returns an :class:`EvalResult`; ``table``
+formats it for people and ``to_json`` for papers and scripts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class MilestoneRow:
+    name: str
+    reached: int  # envs that reached it
+    share: float  # reached / num_envs
+    median_step: float | None  # over the envs that reached it
+    best_step: int | None
+
+
+@dataclass
+class EvalResult:
+    agent: str
+    world: str
+    num_envs: int
+    steps: int
+    seed: int
+    seconds: float
+    milestones: list[MilestoneRow]
+    explored_mean: float  # tiles in each env's exploration memory at the end, averaged
+    explored_union: int  # distinct tiles visited by any env
+    first_step: np.ndarray = field(repr=False)  # (num_envs, M) eval step reached, -1 never
+
+    def best_env(self) -> int:
+        """The env that reached the most milestones, earliest on ties."""
+        reached = (self.first_step >= 0).sum(1)
+        last = np.where(self.first_step >= 0, self.first_step, 0).max(1)
+        order = np.lexsort((last, -reached))
+        return int(order[0])
+
+
+def evaluate(
+    env, agent, steps: int, agent_name: str = "agent", seed: int = 0, on_step=None
+) -> EvalResult:
+    """Play ``steps`` steps of every env from a fresh start (``env.reset(seed)``)."""
+    obs = env.reset(seed)
+    m = len(env.milestones)
+    first = np.full((env.num_envs, m), -1, np.int64)
+    union = np.zeros(env.world.num_cells, np.bool_) if hasattr(env, "world") else None
+    t0 = time.perf_counter()
+    for t in range(1, steps + 1):
+        obs, _, term, trunc, info = env.step(agent.act(obs))
+        now = info["milestones"].copy()
+        done = term | trunc
+        if done.any():
+            now[done] |= info["final_milestone_step"][done] >= 0
+        new = now & (first < 0)
+        first[new] = t
+        if union is not None and (t % 256 == 0 or t == steps or done.any()):
+            union |= env.arrays["visited"].any(0)
+        if on_step is not None:
+            on_step(t, obs, info)
+    seconds = time.perf_counter() - t0
+    rows = []
+    for j, name in enumerate(env.milestones):
+        hit = first[:, j][first[:, j] >= 0]
+        rows.append(
+            MilestoneRow(
+                name,
+                int(hit.size),
+                float(hit.size / env.num_envs),
+                float(np.median(hit)) if hit.size else None,
+                int(hit.min()) if hit.size else None,
+            )
+        )
+    return EvalResult(
+        agent_name,
+        getattr(env.config, "world", "?"),
+        env.num_envs,
+        steps,
+        seed,
+        seconds,
+        rows,
+        float(info["explored"].mean()),
+        int(union.sum()) if union is not None else -1,
+        first,
+    )
+
+
+def table(r: EvalResult) -> str:
+    lines = [
+        f"{r.agent} on gridmon/{r.world}: {r.num_envs} envs x {r.steps:,} steps "
+        f"(seed {r.seed}, {r.seconds:.1f} s)",
+        f"{'milestone':<14}{'envs':>12}{'median step':>14}{'best step':>12}",
+    ]
+    for row in r.milestones:
+        med = f"{row.median_step:,.0f}" if row.median_step is not None else "-"
+        best = f"{row.best_step:,}" if row.best_step is not None else "-"
+        lines.append(
+            f"{row.name:<14}{f'{row.reached}/{r.num_envs}':>8} {row.share:>4.0%}{med:>13}{best:>12}"
+        )
+    lines.append(
+        f"explored tiles: {r.explored_mean:,.0f} per env (episode memory), "
+        f"{r.explored_union:,} distinct over all envs"
+    )
+    return "\n".join(lines)
+
+
+def to_json(r: EvalResult, extra: dict | None = None) -> dict:
+    d = asdict(r)
+    d.pop("first_step")
+    d["best_env"] = r.best_env()
+    d.update(extra or {})
+    return d
+
+
+def write_json_atomic(path, data: dict) -> None:
+    """Write-then-rename, so a crash never leaves half a file."""
+    path = os.fspath(path)
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path) or ".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as f:
+            json.dump(data, f, indent=2)
+            f.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+class RandomAgent:
+    """Uniform random buttons, seeded."""
+
+    def __init__(self, num_envs: int, num_actions: int, seed: int = 0):
+        self.rng = np.random.default_rng(seed)
+        self.num_envs, self.num_actions = num_envs, num_actions
+
+    def act(self, obs) -> np.ndarray:
+        return self.rng.integers(0, self.num_actions, self.num_envs)
+
+
+class OracleAgent:
+    """The scripted expert of gridmon behind the agent interface."""
+
+    def __init__(self, env, seed: int = 0):
+        from pocketrl.games.gridmon.oracle import Oracle
+
+        self.oracle = Oracle(env, seed=seed)
+
+    def act(self, obs) -> np.ndarray:
+        return self.oracle.act()
