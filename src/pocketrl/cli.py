@@ -15,6 +15,8 @@ COMMAND_MODULES = (
     "pocketrl.train.command",
     "pocketrl.commands.play",
     "pocketrl.commands.eval",
+    "pocketrl.commands.watch",
+    "pocketrl.commands.compare",
     "pocketrl.commands.bench",
 )
 

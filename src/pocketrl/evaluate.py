@@ -11,7 +11,7 @@ import json
 import os
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 
@@ -37,6 +37,7 @@ class EvalResult:
     explored_mean: float  # tiles in each env's exploration memory at the end, averaged
     explored_union: int  # distinct tiles visited by any env
     first_step: np.ndarray = field(repr=False)  # (num_envs, M) eval step reached, -1 never
+    actions: np.ndarray | None = field(default=None, repr=False)  # (steps, num_envs) uint8
 
     def best_env(self) -> int:
         """The env that reached the most milestones, earliest on ties."""
@@ -47,24 +48,37 @@ class EvalResult:
 
 
 def evaluate(
-    env, agent, steps: int, agent_name: str = "agent", seed: int = 0, on_step=None
+    env,
+    agent,
+    steps: int,
+    agent_name: str = "agent",
+    seed: int = 0,
+    on_step=None,
+    record_actions: bool = True,
 ) -> EvalResult:
-    """Play ``steps`` steps of every env from a fresh start (``env.reset(seed)``)."""
+    """Play ``steps`` steps of every env from a fresh start (``env.reset(seed)``).
+
+    With ``record_actions`` the actions are kept (uint8, steps x envs) so any env's game
+    can be replayed exactly (see media.py)."""
     obs = env.reset(seed)
+    actions = np.zeros((steps, env.num_envs), np.uint8) if record_actions else None
     m = len(env.milestones)
     first = np.full((env.num_envs, m), -1, np.int64)
-    union = np.zeros(env.world.num_cells, np.bool_) if hasattr(env, "world") else None
+    counts = getattr(env, "visit_counts", None)  # per-cell visits of the whole batch
+    if counts is not None:
+        counts[:] = 0
     t0 = time.perf_counter()
     for t in range(1, steps + 1):
-        obs, _, term, trunc, info = env.step(agent.act(obs))
+        action = agent.act(obs)
+        if actions is not None:
+            actions[t - 1] = action
+        obs, _, term, trunc, info = env.step(action)
         now = info["milestones"].copy()
         done = term | trunc
         if done.any():
             now[done] |= info["final_milestone_step"][done] >= 0
         new = now & (first < 0)
         first[new] = t
-        if union is not None and (t % 256 == 0 or t == steps or done.any()):
-            union |= env.arrays["visited"].any(0)
         if on_step is not None:
             on_step(t, obs, info)
     seconds = time.perf_counter() - t0
@@ -89,8 +103,9 @@ def evaluate(
         seconds,
         rows,
         float(info["explored"].mean()),
-        int(union.sum()) if union is not None else -1,
+        int((counts > 0).sum()) if counts is not None else -1,
         first,
+        actions,
     )
 
 
@@ -114,8 +129,8 @@ def table(r: EvalResult) -> str:
 
 
 def to_json(r: EvalResult, extra: dict | None = None) -> dict:
-    d = asdict(r)
-    d.pop("first_step")
+    d = {f.name: getattr(r, f.name) for f in fields(r) if f.name not in ("first_step", "actions")}
+    d["milestones"] = [asdict(m) for m in r.milestones]
     d["best_env"] = r.best_env()
     d.update(extra or {})
     return d

@@ -1,11 +1,11 @@
-"""``pocketrl eval``: play N games with an agent and report the milestones reached."""
+"""``pocketrl eval``: play N games with an agent, report milestones, save pictures."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-AGENT_DEFAULTS = {"random": (1024, 1000), "oracle": (1, 30_000)}  # envs, steps
+AGENT_DEFAULTS = {"random": (1024, 1000), "oracle": (1, 30_000), "policy": (64, 20_000)}
 
 
 def add_parser(subparsers) -> None:
@@ -13,31 +13,50 @@ def add_parser(subparsers) -> None:
         "eval",
         help="measure what an agent achieves (milestones, steps, tiles)",
         description="Play --envs games for --steps steps from the start and print, for "
-        "every milestone, the share of envs that reached it and the median and best step.",
+        "every milestone, the share of envs that reached it and the median and best step. "
+        "Writes eval.json, rollout.gif (the best game) and heatmap.png (all visits).",
+    )
+    p.add_argument(
+        "target",
+        nargs="?",
+        type=Path,
+        default=None,
+        help="a run dir or checkpoint file of a trained policy",
     )
     p.add_argument(
         "--agent",
-        choices=sorted(AGENT_DEFAULTS),
-        default="oracle",
-        help="built-in agent to evaluate",
+        choices=["random", "oracle"],
+        default=None,
+        help="a built-in agent instead of a TARGET",
     )
-    p.add_argument("--world", default="main", help="gridmon world (main, mini)")
+    p.add_argument(
+        "--world", default=None, help="gridmon world (main, mini; default: the run's, else main)"
+    )
     p.add_argument(
         "--envs",
         type=int,
         default=None,
-        help="games played at once (default: 1024 random, 1 oracle)",
+        help="games played at once (default: 1024 random, 1 oracle, 64 policy)",
     )
     p.add_argument(
         "--steps",
         type=int,
         default=None,
-        help="steps per game (default: 1000 random, 30000 oracle)",
+        help="steps per game (default: 1000 random, 30000 oracle, 20000 policy)",
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the games and the agent")
     p.add_argument(
-        "--out", type=Path, default=None, help="folder for eval.json (default: print only)"
+        "--greedy",
+        action="store_true",
+        help="policy: take the most likely action instead of sampling",
     )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="output folder (default: TARGET/eval, or runs/eval-AGENT-WORLD)",
+    )
+    p.add_argument("--no-media", action="store_true", help="skip rollout.gif and heatmap.png")
     p.set_defaults(func=run)
 
 
@@ -53,24 +72,63 @@ def run(args: argparse.Namespace) -> int:
     from pocketrl.games.gridmon.config import GridmonConfig
     from pocketrl.games.gridmon.env import GridmonEnv
 
-    envs, steps = AGENT_DEFAULTS[args.agent]
+    if (args.target is None) == (args.agent is None):
+        raise ValueError("give either a TARGET (run dir or checkpoint) or --agent random|oracle")
+    name = args.agent or "policy"
+    loaded = None
+    if args.target is not None:
+        from pocketrl.agents.load import load_policy
+
+        loaded = load_policy(args.target)
+    world = args.world or (loaded.world if loaded else "main")
+    envs, steps = AGENT_DEFAULTS[name]
     envs = args.envs if args.envs is not None else envs
     steps = args.steps if args.steps is not None else steps
     if envs < 1 or steps < 1:
         raise ValueError(f"--envs and --steps must be >= 1, got {envs} and {steps}")
-    config = GridmonConfig(world=args.world, horizon=steps + 1, on_truncate="continue")
+    config = GridmonConfig(world=world, horizon=steps + 1, on_truncate="continue")
+    if loaded is not None:
+        config.rewards = loaded.rewards
     env = GridmonEnv(envs, config, seed=args.seed)
-    if args.agent == "random":
+    if name == "random":
         agent = RandomAgent(envs, env.num_actions, args.seed)
-    else:
+    elif name == "oracle":
         agent = OracleAgent(env, args.seed)
-    result = evaluate(env, agent, steps, args.agent, args.seed)
+    else:
+        agent = loaded.agent(env, greedy=args.greedy, seed=args.seed)
+    result = evaluate(env, agent, steps, name, args.seed)
     print(env.world.summary())
     print(table(result))
-    if args.out is not None:
-        args.out.mkdir(parents=True, exist_ok=True)
-        write_json_atomic(
-            args.out / "eval.json", to_json(result, {"config": vars(config) | {"rewards": None}})
-        )
-        print(f"wrote {args.out / 'eval.json'}")
+    out = args.out or (
+        (args.target if args.target.is_dir() else args.target.parent) / "eval"
+        if args.target is not None
+        else Path("runs") / f"eval-{name}-{world}"
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    extra = {
+        "config": _config_dict(config),
+        "target": str(args.target or ""),
+        "greedy": bool(args.greedy),
+    }
+    write_json_atomic(out / "eval.json", to_json(result, extra))
+    print(f"wrote {out / 'eval.json'}")
+    if not args.no_media:
+        _write_media(out, env, config, result, args.seed)
     return 0
+
+
+def _config_dict(config) -> dict:
+    from dataclasses import asdict
+
+    return asdict(config)
+
+
+def _write_media(out: Path, env, config, result, seed: int) -> None:
+    from pocketrl.media import replay_frames, write_gif, write_heatmap
+
+    best = result.best_env()
+    n = write_gif(out / "rollout.gif", replay_frames(config, seed + best, result.actions[:, best]))
+    h, w = write_heatmap(out / "heatmap.png", env.world, env.visit_counts)
+    print(
+        f"wrote {out / 'rollout.gif'} (env {best}, {n} frames) and {out / 'heatmap.png'} ({w}x{h})"
+    )

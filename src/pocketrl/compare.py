@@ -1,0 +1,96 @@
+"""Compare training runs: curves on one PNG and a table of steps/minutes to milestones.
+
+Reads each run's ``metrics.jsonl`` (records with ``step``, ``time`` in seconds, and the
+``env/`` and ``milestones/`` namespaces written by the trainer).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+CURVES = (("env/badges_max", "badges (best env)"), ("env/explored_mean", "explored tiles"))
+
+
+def read_run(run_dir: Path) -> list[dict]:
+    path = Path(run_dir) / "metrics.jsonl"
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{run_dir} is not a pocketrl run dir: {path} is missing "
+            "(give folders made by `pocketrl train`)"
+        )
+    records = []
+    for n, line in enumerate(path.read_text().splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError as e:
+            raise ValueError(f"{path}:{n}: not a JSON record ({e.msg})") from None
+    if not records:
+        raise ValueError(f"{path} has no records yet")
+    return records
+
+
+def milestone_names(runs: dict[str, list[dict]]) -> list[str]:
+    names: list[str] = []
+    for recs in runs.values():
+        for r in recs:
+            for k in r:
+                if k.startswith("milestones/") and k[11:] not in names:
+                    names.append(k[11:])
+    return names
+
+
+def first_reached(records: list[dict], name: str) -> tuple[int, float] | None:
+    """(env steps, minutes) of the first record where any env had reached ``name``."""
+    key = f"milestones/{name}"
+    for r in records:
+        if (r.get(key) or 0) > 0:
+            return int(r["step"]), float(r.get("time", 0.0)) / 60.0
+    return None
+
+
+def table(runs: dict[str, list[dict]]) -> str:
+    names = milestone_names(runs)
+    width = max(14, *(len(n) + 2 for n in runs))
+    lines = [f"{'milestone':<14}" + "".join(f"{n:>{width}}" for n in runs)]
+    for ms in names:
+        cells = []
+        for recs in runs.values():
+            hit = first_reached(recs, ms)
+            cells.append(f"{hit[0]:,} / {hit[1]:.1f}m" if hit else "-")
+        lines.append(f"{ms:<14}" + "".join(f"{c:>{width}}" for c in cells))
+    lines.append("(env steps / minutes of training when the first env reached it)")
+    return "\n".join(lines)
+
+
+def plot(runs: dict[str, list[dict]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(2, 2, figsize=(11, 7), constrained_layout=True)
+    for row, (key, label) in enumerate(CURVES):
+        for name, recs in runs.items():
+            pts = [
+                (r["step"], r.get("time", 0.0) / 60.0, r[key])
+                for r in recs
+                if r.get(key) is not None
+            ]
+            if not pts:
+                continue
+            steps, minutes, values = zip(*pts)
+            axes[row, 0].plot(steps, values, label=name)
+            axes[row, 1].plot(minutes, values, label=name)
+        axes[row, 0].set_xlabel("env steps")
+        axes[row, 1].set_xlabel("minutes of training")
+        for ax in axes[row]:
+            ax.set_ylabel(label)
+            ax.grid(alpha=0.3)
+    axes[0, 0].legend(fontsize=8)
+    tmp = Path(path).with_suffix(".tmp.png")
+    fig.savefig(tmp, dpi=110)
+    plt.close(fig)
+    tmp.replace(path)

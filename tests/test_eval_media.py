@@ -1,0 +1,116 @@
+"""eval writes eval.json with the documented fields, a GIF and a heat-map of the
+documented sizes; the same seed gives the same table; watch and compare run."""
+
+import json
+
+import numpy as np
+from PIL import Image
+
+from pocketrl.cli import main
+from pocketrl.evaluate import RandomAgent, evaluate, table
+from pocketrl.games.gridmon.config import GridmonConfig
+from pocketrl.games.gridmon.env import GridmonEnv
+
+EVAL_FIELDS = {
+    "agent",
+    "world",
+    "num_envs",
+    "steps",
+    "seed",
+    "seconds",
+    "milestones",
+    "explored_mean",
+    "explored_union",
+    "best_env",
+    "config",
+    "target",
+    "greedy",
+}
+
+
+def test_eval_outputs(tmp_path, capsys):
+    out = tmp_path / "ev"
+    assert (
+        main(
+            [
+                "eval",
+                "--agent",
+                "random",
+                "--world",
+                "mini",
+                "--envs",
+                "4",
+                "--steps",
+                "120",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    data = json.loads((out / "eval.json").read_text())
+    assert EVAL_FIELDS <= set(data)
+    assert set(data["milestones"][0]) == {"name", "reached", "share", "median_step", "best_step"}
+    gif = Image.open(out / "rollout.gif")
+    assert gif.size == (160, 156) and gif.n_frames == 120  # 144x160 frame + caption strip
+    png = Image.open(out / "heatmap.png")
+    assert png.mode == "RGB" and png.size[0] > 100 and png.size[1] > 50
+
+
+def test_same_seed_same_table():
+    def run():
+        env = GridmonEnv(16, GridmonConfig(world="mini", horizon=10**6), seed=3)
+        r = evaluate(env, RandomAgent(16, 7, seed=3), 300, "random", seed=3)
+        text = table(r)
+        return text[text.index("\n") :]  # drop the timing line
+
+    assert run() == run()
+
+
+def test_replay_reproduces_the_game():
+    from pocketrl.media import replay_frames
+
+    config = GridmonConfig(world="mini", horizon=10**6)
+    env = GridmonEnv(4, config, seed=7)
+    r = evaluate(env, RandomAgent(4, 7, seed=1), 60, "random", seed=7)
+    frames = list(replay_frames(config, 7 + 2, r.actions[:, 2]))
+    env2 = GridmonEnv(4, config, seed=7)
+    for a in r.actions:
+        env2.step(a.astype(np.int64))
+    last = env2.render(2)
+    assert np.array_equal(frames[-1][:144], last)
+
+
+def test_watch_runs_a_few_steps(capsys):
+    assert (
+        main(["watch", "--agent", "random", "--world", "mini", "--steps", "3", "--fps", "1000"])
+        == 0
+    )
+    assert capsys.readouterr().out.count("@") == 3
+
+
+def test_compare_runs(tmp_path, capsys):
+    for name, speed in (("a", 1), ("b", 2)):
+        d = tmp_path / name
+        d.mkdir()
+        recs = [
+            {
+                "step": s * 1000,
+                "time": s * 30.0,
+                "env/badges_max": float(s * speed >= 4),
+                "env/explored_mean": s * 10.0 * speed,
+                "milestones/badge_1": float(s * speed >= 4),
+            }
+            for s in range(1, 6)
+        ]
+        (d / "metrics.jsonl").write_text("".join(json.dumps(r) + "\n" for r in recs))
+    png = tmp_path / "cmp.png"
+    assert main(["compare", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(png)]) == 0
+    out = capsys.readouterr().out
+    assert "badge_1" in out and "4,000 / 2.0m" in out and "2,000 / 1.0m" in out
+    assert Image.open(png).size[0] > 500
+
+
+def test_compare_rejects_a_folder_that_is_not_a_run(tmp_path, capsys):
+    assert main(["compare", str(tmp_path)]) == 2
+    assert "is not a pocketrl run dir" in capsys.readouterr().err
