@@ -223,7 +223,10 @@ def battle_turn(s, i, w, action):
 
 @kernel
 def _throw_ball(s, i, w):
-    """Catch chance grows as the target's HP falls. Returns True when caught."""
+    """Catch chance grows as the target's HP falls. Returns True when caught.
+
+    A catch with a full party still counts (species caught, reward) but the monster goes
+    to storage, out of play."""
     s.balls[i] -= 1
     k = s.e_active[i]
     sp = s.e_species[i, k]

@@ -25,9 +25,10 @@ from .world import World
 
 INF = 1 << 30
 GRASS_COST = 1  # extra cost of a grass step when travelling: wild battles slow the trip
-WATCH_COST = 50  # extra cost of stepping into an unbeaten trainer's sight: a fight
+WATCH_COST = 15  # extra cost of stepping into an unbeaten trainer's sight: a fight
 BUSH_COST = 2  # face the bush and press A before the step
 CUT, SWIM = C.ABILITIES.index("cut"), C.ABILITIES.index("swim")
+FIGHTERS = (C.E_TRAINER, C.E_LEADER, C.E_CHAMPION)
 
 
 @kernel
@@ -77,7 +78,7 @@ def dijkstra(ptr, nbr, cost, sources, dist, heap_keys, heap_nodes):
     for s in sources:
         if dist[s] != 0:
             dist[s] = 0
-            size = _heap_push(heap_keys, heap_nodes, size, 0, s)
+            size = _heap_push(heap_keys, heap_nodes, size, np.int64(0), np.int32(s))
     while size > 0:
         d, u = heap_keys[0], heap_nodes[0]
         size = _heap_pop(heap_keys, heap_nodes, size)
@@ -85,10 +86,10 @@ def dijkstra(ptr, nbr, cost, sources, dist, heap_keys, heap_nodes):
             continue
         for e in range(ptr[u], ptr[u + 1]):
             v = nbr[e]
-            nd = d + cost[e]
+            nd = np.int64(d + cost[e])
             if nd < dist[v]:
                 dist[v] = nd
-                size = _heap_push(heap_keys, heap_nodes, size, nd, v)
+                size = _heap_push(heap_keys, heap_nodes, size, nd, np.int32(v))
 
 
 class WorldGraph:
@@ -145,8 +146,7 @@ class WorldGraph:
         if hit is not None:
             self._cache.move_to_end(sig)
             return hit
-        mv = Moves(self, bool(abilities >> SWIM & 1), bool(abilities >> CUT & 1), n_badges,
-                   events)
+        mv = Moves(self, bool(abilities >> SWIM & 1), bool(abilities >> CUT & 1), n_badges, events)
         self._cache[sig] = mv
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
@@ -161,8 +161,7 @@ class Moves:
     ``cut[c, d]``: the step needs the bush ahead cut first; ``cost[c, d]``: the edge cost.
     """
 
-    def __init__(self, g: WorldGraph, swim: bool, cut: bool, n_badges: int,
-                 events: np.ndarray):
+    def __init__(self, g: WorldGraph, swim: bool, cut: bool, n_badges: int, events: np.ndarray):
         w = g.world
         n = g.num_cells
         tile = w.cell_tile.astype(np.int32)
@@ -196,8 +195,9 @@ class Moves:
         dest = g.warp_dest[safe]
         self.final = np.where((land >= 0) & (dest >= 0), dest, land).astype(np.int32)
         self.land = land
-        self.cost = (1 + BUSH_COST * self.cut + GRASS_COST * g.grass[safe]
-                     + WATCH_COST * self.watched[safe]).astype(np.int32)
+        self.cost = (
+            1 + BUSH_COST * self.cut + GRASS_COST * g.grass[safe] + WATCH_COST * self.watched[safe]
+        ).astype(np.int32)
         self.tile = tile
         self._g = g
         self._fwd = self._rev = None
@@ -215,20 +215,26 @@ class Moves:
         ptr = np.zeros(n + 1, np.int64)
         np.cumsum(np.bincount(src, minlength=n), out=ptr[1:])
         heap = len(dst) + n
-        return (ptr, dst.astype(np.int32), cost.astype(np.int32),
-                np.zeros(heap, np.int64), np.zeros(heap, np.int32))
+        return (
+            ptr,
+            dst.astype(np.int32),
+            cost.astype(np.int32),
+            np.zeros(heap, np.int64),
+            np.zeros(heap, np.int32),
+        )
 
     def field_to(self, key, goals) -> np.ndarray:
         """(num_cells,) int32 cost from every cell to the nearest goal cell (cached by key).
 
-        ``goals`` is a sequence of cells or a callable returning one (called on a miss).
+        ``goals`` is a sequence of cells, or a callable that takes these Moves and returns
+        one (called on a cache miss only).
         """
         hit = self._fields.get(key)
         if hit is not None:
             return hit
         if self._rev is None:
             self._rev = self._csr(reverse=True)
-        cells = goals() if callable(goals) else goals
+        cells = goals(self) if callable(goals) else goals
         ptr, nbr, cost, hk, hn = self._rev
         dist = np.empty(self._g.num_cells, np.int32)
         dijkstra(ptr, nbr, cost, np.asarray(cells, np.int64), dist, hk, hn)
@@ -256,3 +262,98 @@ class Moves:
                 if v < best_v:
                     best, best_v = d, v
         return best
+
+
+class Knowledge:
+    """What the oracle knows about a world, precomputed once: the milestones' objectives
+    (the leader, champion or item giver of each), the fighters' parties, the cells next to
+    every entity, healers, shops, items to pick up and the grass to grind in."""
+
+    def __init__(self, world: World):
+        w = self.world = world
+        g = self.graph = WorldGraph(w)
+        ent = w.ent
+        kind = ent["kind"]
+        self.objective = [self._objective(ms) for ms in w.milestones]
+        self.fighter_party = {}  # fighter -> [(species, level)]
+        for e in np.flatnonzero(np.isin(kind, FIGHTERS)):
+            s = slice(ent["party_start"][e], ent["party_start"][e] + ent["party_count"][e])
+            self.fighter_party[int(e)] = list(
+                zip(w.party_species[s].tolist(), w.party_level[s].tolist())
+            )
+        self.fighter_level = {e: max(lv for _, lv in p) for e, p in self.fighter_party.items()}
+        self.adj = {e: self._adjacent(e) for e in range(len(kind))}
+        healers = np.flatnonzero(kind == C.E_HEAL)
+        self.heal_cells = np.unique(
+            np.concatenate([self.adj[int(e)] for e in healers] or [np.zeros(0, np.int64)])
+        )
+        self.shops: dict[int, list[int]] = {}
+        for e in np.flatnonzero(kind == C.E_SHOP):
+            self.shops.setdefault(int(ent["map"][e]), []).append(int(e))
+        for shops in self.shops.values():  # potions first: they save trips to the healer
+            shops.sort(key=lambda e: ent["item"][e] != C.I_POTION)
+        gifts = (kind == C.E_ITEM) | ((kind == C.E_NPC) & (ent["event"] >= 0))
+        self.pickups = np.flatnonzero(gifts)
+        self.pickup_adj = self._adjacent_table(self.pickups)
+        self.pickup_need = np.maximum(ent["need"][self.pickups], 0)
+        self.pickup_event = ent["event"][self.pickups]
+        self._grind_spots(w, g)
+        self._upcoming_foes(w)
+
+    def _objective(self, ms: str) -> int:
+        ent, w = self.world.ent, self.world
+        if ms == "champion":
+            hits = ent["kind"] == C.E_CHAMPION
+        elif ms.startswith("badge_"):
+            hits = (ent["kind"] == C.E_LEADER) & (ent["badge"] == int(ms[6:]))
+        else:
+            item = C.FIRST_KEY_ITEM + w.key_names.index(ms)
+            hits = np.isin(ent["kind"], [C.E_ITEM, C.E_NPC]) & (ent["item"] == item)
+        return int(np.flatnonzero(hits)[0])
+
+    def _adjacent_table(self, ents: np.ndarray) -> np.ndarray:
+        """(len(ents), 4) cells next to each entity, -1 padded."""
+        table = np.full((len(ents), 4), -1, np.int64)
+        for r, e in enumerate(ents):
+            cells = self.adj[int(e)]
+            table[r, : len(cells)] = cells
+        return table
+
+    def _adjacent(self, e: int) -> np.ndarray:
+        nb = self.graph.nb[int(self.world.ent["cell"][e])]
+        return nb[nb >= 0].astype(np.int64)
+
+    def _grind_spots(self, w, g: WorldGraph) -> None:
+        """Per map with encounters: mean and top wild level and its grass cells that have
+        a grass neighbour (so the oracle can pace back and forth)."""
+        grass_nb = np.zeros(g.num_cells, np.bool_)
+        for d in range(4):
+            t = g.nb[:, d]
+            grass_nb |= (t >= 0) & g.grass[np.maximum(t, 0)]
+        self.grind_map = np.where(g.grass & grass_nb, g.cell_map, -1).astype(np.int32)
+        self.spots = []  # (map, mean level, top level, cells)
+        for m in range(w.num_maps):
+            n, s = int(w.map_enc_count[m]), int(w.map_enc_start[m])
+            cells = np.flatnonzero(self.grind_map == m)
+            if n == 0 or w.map_enc_rate[m] <= 0 or len(cells) == 0:
+                continue
+            cum = w.enc_cumw[s : s + n]
+            weight = np.diff(np.concatenate([[0.0], cum]))
+            mean = float((weight * (w.enc_min[s : s + n] + w.enc_max[s : s + n]) / 2).sum())
+            self.spots.append((m, mean, int(w.enc_max[s : s + n].max()), cells))
+        self.wild_species = np.unique(w.enc_species) if len(w.enc_species) else np.zeros(0)
+
+    def _upcoming_foes(self, w) -> None:
+        """Per milestone: the species of the next two leaders/champion from it on."""
+        fights = [j for j, e in enumerate(self.objective) if e in self.fighter_level]
+        ent = w.ent
+        self.foes = []
+        for j in range(len(self.objective)):
+            nxt = [self.objective[f] for f in fights if f >= j][:2]
+            sp = [
+                w.party_species[
+                    ent["party_start"][e] : ent["party_start"][e] + ent["party_count"][e]
+                ]
+                for e in nxt
+            ]
+            self.foes.append(np.unique(np.concatenate(sp)) if sp else np.zeros(0, np.int32))

@@ -153,7 +153,8 @@ def _buy(s, i, w, e):
 
 @kernel
 def use_potion(s, i, w):
-    """Heal the monster missing the most HP by POTION_HEAL."""
+    """Heal the monster missing the most HP by POTION_HEAL (a fainted one too: a potion
+    also revives)."""
     if s.potions[i] <= 0:
         say(s, i, C.MSG_CANT, C.CANT_NO_POTION, 0)
         return
