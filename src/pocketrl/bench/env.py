@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 
 import numpy as np
@@ -49,7 +50,19 @@ def measure(num_envs: int, seconds: float, world: str, seed: int = 0) -> dict:
     }
 
 
+def _wants_pokered(argv: list[str]) -> bool:
+    for i, a in enumerate(argv):
+        if a == "--game=pokered" or (a == "--game" and argv[i + 1 : i + 2] == ["pokered"]):
+            return True
+    return False
+
+
 def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if _wants_pokered(argv):
+        from pocketrl.bench.pokered import main as pokered_main
+
+        return pokered_main(argv)
     p = argparse.ArgumentParser(prog="pocketrl bench env", description=__doc__)
     p.add_argument(
         "--envs",
@@ -60,7 +73,12 @@ def main(argv=None) -> int:
     )
     p.add_argument("--seconds", type=float, default=5.0, help="time per batch size")
     p.add_argument("--world", default="main", help="gridmon world (main, mini)")
-    p.add_argument("--game", default="gridmon", choices=["gridmon"], help="game to time")
+    p.add_argument(
+        "--game",
+        default="gridmon",
+        choices=["gridmon", "pokered"],
+        help="game to time (pokered: see `pocketrl bench env --game pokered -h`)",
+    )
     args = p.parse_args(argv)
     before = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
     where = pin_one_core()
