@@ -10,6 +10,8 @@ import pytest
 from PIL import Image
 
 from pocketrl.games.gridmon import constants as C
+from pocketrl.games.gridmon.font import FONT
+from pocketrl.games.gridmon.monster_art import monster_sprite
 from pocketrl.games.gridmon.render import (
     FrameView,
     frame_caption,
@@ -17,7 +19,7 @@ from pocketrl.games.gridmon.render import (
     render_world,
     save_png,
 )
-from pocketrl.games.gridmon.sprites import ATLAS, FONT, monster_sprite
+from pocketrl.games.gridmon.sprites import ATLAS
 
 
 def _view(**kw) -> FrameView:

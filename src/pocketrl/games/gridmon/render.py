@@ -14,18 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import constants as C
-from .sprites import (
-    ATLAS,
-    GRASS_FRONT,
-    KIND_INDEX,
-    PALETTES,
-    PLAYER_MASK,
-    PLAYER_RGB,
-    TILE_FLAT,
-    draw_text,
-    monster_sprite,
-    text_width,
-)
+from .font import draw_text, text_width
+from .monster_art import monster_sprite
+from .palette import KIND_INDEX, PALETTES, TILE_FLAT
+from .sprites import ATLAS, GRASS_FRONT, PLAYER_MASK, PLAYER_RGB
 
 FRAME_H, FRAME_W = C.VIEW_H * 16, C.VIEW_W * 16  # 144, 160
 _PY, _PX = C.VIEW_CY * 16, C.VIEW_CX * 16
