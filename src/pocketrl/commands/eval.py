@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .agent_args import add_agent_args, load_target, make_agent
+
 AGENT_DEFAULTS = {"random": (1024, 1000), "oracle": (1, 30_000), "policy": (64, 20_000)}
 
 
@@ -16,22 +18,7 @@ def add_parser(subparsers) -> None:
         "every milestone, the share of envs that reached it and the median and best step. "
         "Writes eval.json, rollout.gif (the best game) and heatmap.png (all visits).",
     )
-    p.add_argument(
-        "target",
-        nargs="?",
-        type=Path,
-        default=None,
-        help="a run dir or checkpoint file of a trained policy",
-    )
-    p.add_argument(
-        "--agent",
-        choices=["random", "oracle"],
-        default=None,
-        help="a built-in agent instead of a TARGET",
-    )
-    p.add_argument(
-        "--world", default=None, help="gridmon world (main, mini; default: the run's, else main)"
-    )
+    add_agent_args(p)
     p.add_argument(
         "--envs",
         type=int,
@@ -43,12 +30,6 @@ def add_parser(subparsers) -> None:
         type=int,
         default=None,
         help="steps per game (default: 1000 random, 30000 oracle, 20000 policy)",
-    )
-    p.add_argument("--seed", type=int, default=0, help="seed of the games and the agent")
-    p.add_argument(
-        "--greedy",
-        action="store_true",
-        help="policy: take the most likely action instead of sampling",
     )
     p.add_argument(
         "--out",
@@ -62,8 +43,6 @@ def add_parser(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from pocketrl.evaluate import (
-        OracleAgent,
-        RandomAgent,
         evaluate,
         table,
         to_json,
@@ -72,15 +51,7 @@ def run(args: argparse.Namespace) -> int:
     from pocketrl.games.gridmon.config import GridmonConfig
     from pocketrl.games.gridmon.env import GridmonEnv
 
-    if (args.target is None) == (args.agent is None):
-        raise ValueError("give either a TARGET (run dir or checkpoint) or --agent random|oracle")
-    name = args.agent or "policy"
-    loaded = None
-    if args.target is not None:
-        from pocketrl.agents.load import load_policy
-
-        loaded = load_policy(args.target)
-    world = args.world or (loaded.world if loaded else "main")
+    name, loaded, world = load_target(args)
     envs, steps = AGENT_DEFAULTS[name]
     envs = args.envs if args.envs is not None else envs
     steps = args.steps if args.steps is not None else steps
@@ -90,12 +61,7 @@ def run(args: argparse.Namespace) -> int:
     if loaded is not None:
         config.rewards = loaded.rewards
     env = GridmonEnv(envs, config, seed=args.seed)
-    if name == "random":
-        agent = RandomAgent(envs, env.num_actions, args.seed)
-    elif name == "oracle":
-        agent = OracleAgent(env, args.seed)
-    else:
-        agent = loaded.agent(env, greedy=args.greedy, seed=args.seed)
+    agent = make_agent(name, loaded, env, args)
     result = evaluate(env, agent, steps, name, args.seed)
     print(env.world.summary())
     print(table(result))
