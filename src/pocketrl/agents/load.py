@@ -1,0 +1,92 @@
+"""Load a trained policy from a run dir or checkpoint, to evaluate or watch it.
+
+Checkpoints are read with ``torch.load(weights_only=True)`` (see train/checkpoint.py):
+no pickled code runs. A missing, foreign or corrupt TARGET, or a checkpoint of another
+game, gives a clear error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+
+@dataclass
+class LoadedPolicy:
+    path: Path
+    config: object  # the run's TrainConfig
+    state_dict: dict
+
+    @property
+    def world(self) -> str:
+        return self.config.env.world
+
+    @property
+    def rewards(self):
+        return self.config.env.rewards
+
+    def agent(self, env, greedy: bool = False, seed: int = 0) -> PolicyAgent:
+        """A policy agent for ``env`` (which must be the same game as the run's)."""
+        from pocketrl.agents.policy import Policy
+
+        policy = Policy(
+            env.obs_spec, getattr(env, "obs_vocab", {}), env.num_actions, self.config.policy
+        )
+        try:
+            policy.load_state_dict(self.state_dict)
+        except RuntimeError as e:
+            first = str(e).strip().splitlines()[0]
+            raise ValueError(
+                f"{self.path} does not fit this game's observations (world "
+                f"{env.config.world!r}; the run trained on {self.world!r}): {first}"
+            ) from None
+        policy.eval()
+        return PolicyAgent(policy, env.num_envs, greedy, seed)
+
+
+class PolicyAgent:
+    """Acts with a trained policy; carries the LSTM state across steps."""
+
+    def __init__(self, policy, num_envs: int, greedy: bool, seed: int):
+        self.policy, self.greedy = policy, greedy
+        self.generator = torch.Generator().manual_seed(seed)
+        self.state = policy.initial_state(num_envs)
+        self.starts = torch.ones(num_envs)
+
+    @torch.no_grad()
+    def act(self, obs) -> np.ndarray:
+        obs_t = {k: torch.as_tensor(v) for k, v in obs.items()}
+        logits, _, self.state = self.policy.step(obs_t, self.state, self.starts)
+        self.starts.zero_()
+        if self.greedy:
+            return logits.argmax(-1).numpy()
+        probs = torch.softmax(logits, -1)
+        return torch.multinomial(probs, 1, generator=self.generator).squeeze(1).numpy()
+
+
+def load_policy(target) -> LoadedPolicy:
+    """TARGET is a run dir (its latest checkpoint) or a checkpoint file."""
+    from pocketrl.config import from_dict
+    from pocketrl.train.checkpoint import CheckpointError, checkpoint_path, load_checkpoint
+
+    target = Path(target)
+    if not target.exists():
+        raise FileNotFoundError(f"no run dir or checkpoint at {target}")
+    path = checkpoint_path(target) if target.is_dir() else target
+    if target.is_dir() and not path.is_file():
+        raise FileNotFoundError(
+            f"{target} is not a pocketrl run dir with a checkpoint: {path} is missing"
+        )
+    try:
+        data = load_checkpoint(path)
+        config = from_dict(data["config"], where=str(path))
+    except (CheckpointError, KeyError) as e:
+        raise ValueError(f"cannot use {path}: {e}") from None
+    if getattr(config, "game", "gridmon") != "gridmon":
+        raise ValueError(
+            f"{path} is a policy for the game {config.game!r}; eval and watch play gridmon"
+        )
+    return LoadedPolicy(path, config, data["model"])
