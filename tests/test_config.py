@@ -1,8 +1,7 @@
 """Config: presets, --set overrides, validation errors that name the key."""
 
-import tomllib
-
 import pytest
+import tomllib
 
 from pocketrl.config import (
     ConfigError,
@@ -113,11 +112,13 @@ def test_every_field_has_a_docstring():
         if isinstance(node, ast.ClassDef) and node.name.endswith("Config"):
             body = node.body
             for i, stmt in enumerate(body):
-                if isinstance(stmt, ast.AnnAssign) and not isinstance(
-                    stmt.annotation, ast.Name
-                ) or (isinstance(stmt, ast.AnnAssign) and stmt.annotation.id != "ClassVar"):
+                if (
+                    isinstance(stmt, ast.AnnAssign)
+                    and not isinstance(stmt.annotation, ast.Name)
+                    or (isinstance(stmt, ast.AnnAssign) and stmt.annotation.id != "ClassVar")
+                ):
                     name = stmt.target.id
-                    nested = name in ("env", "toy", "policy", "ppo", "explore")
+                    nested = name in ("env", "toy", "pokered", "policy", "ppo", "explore")
                     doc = i + 1 < len(body) and isinstance(body[i + 1], ast.Expr)
                     assert nested or doc, f"{node.name}.{name} has no docstring"
     assert TrainConfig().batch_size == 1024 * 64

@@ -11,16 +11,18 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import math
-import tomllib
 import typing
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+import tomllib
+
 from pocketrl.games.gridmon.config import GridmonConfig
+from pocketrl.games.pokered.config import PokeredConfig
 from pocketrl.games.toy import ToyConfig
 
-GAMES = ("gridmon", "toy")
+GAMES = ("gridmon", "toy", "pokered")
 
 
 class ConfigError(ValueError):
@@ -89,6 +91,9 @@ class ExploreConfig:
     """Most cells kept; the worst (fewest milestones, oldest) are dropped first."""
     restart_fraction: float = 0.25
     """Chance that an env which truncates restarts from the best cell instead."""
+    key_events: bool = True
+    """Key (and rank) cells by the number of events done as well as by milestones, so
+    progress between milestones (items, trainers beaten) is kept and built on."""
 
 
 @dataclass
@@ -96,7 +101,7 @@ class TrainConfig:
     """Everything a training run needs; saved whole as ``config.toml`` in its run dir."""
 
     game: str = "gridmon"
-    """Game to train on: ``gridmon`` or ``toy`` (the tiny test game)."""
+    """Game to train on: ``gridmon``, ``pokered`` (your ROM) or ``toy`` (the test game)."""
     seed: int = 0
     """Seed of the games, the network init and the sampling."""
     device: str = "cpu"
@@ -115,6 +120,8 @@ class TrainConfig:
     """The gridmon game settings (world, horizon, reward weights)."""
     toy: ToyConfig = field(default_factory=ToyConfig)
     """The toy game settings (used when game = "toy")."""
+    pokered: PokeredConfig = field(default_factory=PokeredConfig)
+    """The Pokémon Red settings (used when game = "pokered"): ROM, workers, rewards."""
     policy: PolicyConfig = field(default_factory=PolicyConfig)
     ppo: PPOConfig = field(default_factory=PPOConfig)
     explore: ExploreConfig = field(default_factory=ExploreConfig)
@@ -193,6 +200,7 @@ class TrainConfig:
         try:
             self.env.validate()
             self.toy.validate()
+            self.pokered.validate()
         except ValueError as e:
             raise ConfigError(str(e)) from None
 

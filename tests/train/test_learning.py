@@ -15,9 +15,10 @@ def test_ppo_learns_the_toy_game(tmp_path):
     assert result.milestones["goal"] >= 0
     from pocketrl.train.logger import read_metrics
 
-    last = [r for r in read_metrics(tmp_path / "run" / "metrics.jsonl")
-            if r.get("env/episode_length")][-1]
-    # the corridor is 10 wide: 9 steps is optimal; a random walk rarely makes it in 40
-    assert last["env/episode_length"] < 13, last
+    last = [
+        r for r in read_metrics(tmp_path / "run" / "metrics.jsonl") if r.get("env/episode_length")
+    ][-1]
+    # the corridor is 8 wide: 7 steps is optimal; a random walk rarely makes it in 40
+    assert last["env/episode_length"] < 11, last
     assert last["env/episode_return"] > 1.0, last
     assert elapsed < 60

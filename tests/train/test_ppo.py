@@ -45,20 +45,30 @@ def test_gae_matches_reference_loop_with_terminations_and_truncations():
     trunc_values = rng.normal(size=(T, N)) * truncated
     next_value = rng.normal(size=N)
     assert terminated.sum() > 0 and truncated.sum() > 0
-    args = [torch.tensor(a, dtype=torch.float64) for a in
-            (rewards, values, terminated, truncated, trunc_values, next_value)]
+    args = [
+        torch.tensor(a, dtype=torch.float64)
+        for a in (rewards, values, terminated, truncated, trunc_values, next_value)
+    ]
     adv, ret = compute_gae(*args, 0.97, 0.9)
-    ref_adv, ref_ret = reference_gae(rewards, values, terminated, truncated, trunc_values,
-                                     next_value, 0.97, 0.9)
+    ref_adv, ref_ret = reference_gae(
+        rewards, values, terminated, truncated, trunc_values, next_value, 0.97, 0.9
+    )
     np.testing.assert_allclose(adv.numpy(), ref_adv, rtol=1e-10, atol=1e-10)
     np.testing.assert_allclose(ret.numpy(), ref_ret, rtol=1e-10, atol=1e-10)
 
 
 def test_gae_truncation_is_not_termination():
     one = lambda v: torch.tensor([[v]], dtype=torch.float64)  # noqa: E731
-    kwargs = dict(rewards=one(1.0), values=one(0.0), terminated=one(0.0), truncated=one(1.0),
-                  trunc_values=one(10.0), next_value=torch.tensor([99.0], dtype=torch.float64),
-                  gamma=0.5, gae_lambda=1.0)
+    kwargs = dict(
+        rewards=one(1.0),
+        values=one(0.0),
+        terminated=one(0.0),
+        truncated=one(1.0),
+        trunc_values=one(10.0),
+        next_value=torch.tensor([99.0], dtype=torch.float64),
+        gamma=0.5,
+        gae_lambda=1.0,
+    )
     adv, _ = compute_gae(**kwargs)
     assert adv.item() == pytest.approx(1.0 + 0.5 * 10.0)  # final obs value, not next_value
     kwargs["terminated"] = one(1.0)
@@ -122,8 +132,15 @@ def _filled(lstm: bool):
     storage = RolloutStorage(game.obs_spec, 8, 8, 16 if lstm else 0, 4 if lstm else 1)
     Collector(game, policy, None, "cpu", 0, 4 if lstm else 1).collect(storage)
     storage.advantages[:], storage.returns[:] = compute_gae(
-        storage.rewards, storage.values, storage.terminated, storage.truncated,
-        storage.trunc_values, storage.next_value, 0.99, 0.95)
+        storage.rewards,
+        storage.values,
+        storage.terminated,
+        storage.truncated,
+        storage.trunc_values,
+        storage.next_value,
+        0.99,
+        0.95,
+    )
     return policy, storage, ppo
 
 

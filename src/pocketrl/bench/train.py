@@ -60,16 +60,12 @@ def main(argv=None) -> int:
         f"{r['steps']:,} timed env steps in {r['seconds']:.1f} s"
     )
     print(f"end-to-end: {r['sps']:,.0f} env steps/s")
-    for name, s in (
-        ("env", r["env_s"]),
-        ("forward", r["forward_s"]),
-        ("learn", r["learn_s"]),
-        ("other", other),
-    ):
+    for name, s in (("env", r["env_s"]), ("forward", r["forward_s"]), ("learn", r["learn_s"])):
         print(
             f"  {name:8s} {s:7.2f} s  {100 * s / r['seconds']:5.1f}%  "
-            f"({r['steps'] / s if s > 0 else float('inf'):,.0f} steps/s alone)"
+            f"({r['steps'] / max(s, 1e-9):,.0f} steps/s alone)"
         )
+    print(f"  other    {max(other, 0.0):7.2f} s  (logging, bookkeeping)")
     return 0
 
 

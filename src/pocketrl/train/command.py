@@ -31,17 +31,30 @@ def add_parser(subparsers) -> None:
 
 def configure_parser(p: argparse.ArgumentParser) -> None:
     """The train flags (shared by the sub-command and ``python -m``)."""
-    p.add_argument("--preset", default=None,
-                   help=f"preset name or .toml path (default {DEFAULT_PRESET})")
-    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                   help="override a config key, e.g. --set ppo.learning_rate=1e-4 (repeatable)")
+    p.add_argument(
+        "--preset", default=None, help=f"preset name or .toml path (default {DEFAULT_PRESET})"
+    )
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a config key, e.g. --set ppo.learning_rate=1e-4 (repeatable)",
+    )
     p.add_argument("--steps", type=int, default=None, help="env-step budget of the run")
     p.add_argument("--minutes", type=float, default=None, help="wall-clock budget in minutes")
     p.add_argument("--seed", type=int, default=None, help="seed of games, init and sampling")
-    p.add_argument("--run-dir", type=Path, default=None,
-                   help="output folder (default runs/<preset>-<time>)")
-    p.add_argument("--resume", type=Path, default=None, metavar="RUN_DIR",
-                   help="continue the run in RUN_DIR from its latest checkpoint")
+    p.add_argument(
+        "--run-dir", type=Path, default=None, help="output folder (default runs/<preset>-<time>)"
+    )
+    p.add_argument(
+        "--resume",
+        type=Path,
+        default=None,
+        metavar="RUN_DIR",
+        help="continue the run in RUN_DIR from its latest checkpoint",
+    )
     p.add_argument("--device", default=None, help="cpu, cuda, cuda:N or auto")
     p.add_argument("--no-progress", action="store_true", help="no live progress line")
 
@@ -59,8 +72,9 @@ def build_config(args):
         extra.append(f'device="{args.device}"')
     if args.resume is not None:
         if args.preset or args.run_dir:
-            raise ConfigError("--resume continues a run with its saved config; "
-                              "drop --preset/--run-dir")
+            raise ConfigError(
+                "--resume continues a run with its saved config; drop --preset/--run-dir"
+            )
         cfg = load_config(args.resume / "config.toml")
         for item in extra:
             apply_override(cfg, item)
@@ -70,8 +84,10 @@ def build_config(args):
     cfg = make_config(preset, extra)
     run_dir = args.run_dir or Path("runs") / f"{Path(preset).stem}-{time.strftime('%Y%m%d-%H%M%S')}"
     if checkpoint_path(run_dir).exists():
-        raise ConfigError(f"{run_dir} already holds a run; continue it with --resume {run_dir} "
-                          "or choose another --run-dir")
+        raise ConfigError(
+            f"{run_dir} already holds a run; continue it with --resume {run_dir} "
+            "or choose another --run-dir"
+        )
     return cfg, run_dir
 
 
@@ -81,8 +97,7 @@ def run(args) -> int:
 
     try:
         cfg, run_dir = build_config(args)
-        result = train(cfg, run_dir, resume=args.resume is not None,
-                       progress=not args.no_progress)
+        result = train(cfg, run_dir, resume=args.resume is not None, progress=not args.no_progress)
     except (ConfigError, CheckpointError, ValueError) as e:
         print(f"pocketrl train: error: {e}", file=sys.stderr)
         return 2
@@ -103,11 +118,15 @@ def print_summary(result) -> None:
     table.add_column("first reached at env step", justify="right")
     table.add_column("envs holding it now", justify="right")
     for name, step in result.milestones.items():
-        table.add_row(name, f"{step:,}" if step >= 0 else "-",
-                      str(result.milestone_envs.get(name, 0)))
+        table.add_row(
+            name, f"{step:,}" if step >= 0 else "-", str(result.milestone_envs.get(name, 0))
+        )
     console.print(table)
-    console.print(f"best badges: {result.best_badges} | run dir: {result.run_dir} "
-                  f"(curves.png, metrics.jsonl, tb/, checkpoints/)", highlight=False)
+    console.print(
+        f"best badges: {result.best_badges} | run dir: {result.run_dir} "
+        f"(curves.png, metrics.jsonl, tb/, checkpoints/)",
+        highlight=False,
+    )
 
 
 def main(argv=None) -> int:

@@ -1,8 +1,10 @@
 """Go-Explore-style archive: env snapshots keyed by the set of milestones reached.
 
 Each time an env reaches a milestone set not yet in the archive, its snapshot (and its
-current observation) becomes a new cell. Cells are ranked by (number of milestones,
-index of the furthest milestone in the game's order, recency). When an env truncates,
+current observation) becomes a new cell. With ``key_events`` (default) the number of
+events done (items, trainers, gifts) is part of the key, so progress between milestones
+counts too. Cells are ranked by (number of milestones, index of the furthest milestone
+in the game's order, events, recency). When an env truncates,
 with probability ``restart_fraction`` it is restored to the best cell instead of
 starting over, so a discovery made by one env is built on by many. The archive holds at
 most ``archive_size`` cells; the lowest-ranked are dropped first.
@@ -29,47 +31,69 @@ class Cell:
     snapshot: bytes
     obs: dict
     restarts: int = 0
+    events: int = 0
 
     @property
     def rank(self) -> tuple:
-        return (self.count, self.furthest, self.found_step)
+        return (self.count, self.furthest, self.events, self.found_step)
 
 
 class Archive:
     """Bounded milestone-keyed archive with restarts (see module docstring)."""
 
-    def __init__(self, cfg: ExploreConfig, num_envs: int, num_milestones: int,
-                 rng: np.random.Generator):
+    def __init__(
+        self, cfg: ExploreConfig, num_envs: int, num_milestones: int, rng: np.random.Generator
+    ):
         self.cfg, self.rng = cfg, rng
         self.cells: dict[bytes, Cell] = {}
         self._prev = np.zeros((num_envs, num_milestones), bool)
+        self._prev_events = np.zeros(num_envs, np.int64)
 
     @property
     def best(self) -> Cell | None:
         """The highest-ranked cell, or None when empty."""
         return max(self.cells.values(), key=lambda c: c.rank, default=None)
 
-    def observe(self, game, milestones: np.ndarray, done: np.ndarray, obs: dict,
-                global_step: int) -> None:
+    def observe(
+        self,
+        game,
+        milestones: np.ndarray,
+        done: np.ndarray,
+        obs: dict,
+        global_step: int,
+        events: np.ndarray | None = None,
+    ) -> None:
         """Add cells for envs whose milestone set changed to one not seen before.
 
         milestones: (N, M) bool from the step's info; done: (N,) envs that just ended
         (they are skipped: their state is already the next episode's); obs: the current
-        observation batch (copied for new cells).
+        observation batch (copied for new cells); events: (N,) events done in each game,
+        part of the key (and rank) when ``explore.key_events`` is on.
         """
-        changed = np.flatnonzero((milestones != self._prev).any(1) & ~done)
+        if events is None or not self.cfg.key_events:
+            events = np.zeros(len(milestones), np.int64)
+        moved = (milestones != self._prev).any(1) | (events != self._prev_events)
+        changed = np.flatnonzero(moved & ~done)
         self._prev[:] = milestones
+        self._prev_events[:] = events
         for i in changed:
-            row = milestones[i]
+            row, n_events = milestones[i], int(events[i])
             count = int(row.sum())
-            if count == 0:
+            if count == 0 and n_events == 0:
                 continue
-            key = np.packbits(row).tobytes()
+            key = np.packbits(row).tobytes() + n_events.to_bytes(4, "little")
             if key in self.cells:
                 continue
-            furthest = int(np.flatnonzero(row)[-1])
-            cell = Cell(key, count, furthest, global_step, game.snapshot([i])[0],
-                        {k: v[i].copy() for k, v in obs.items()})
+            furthest = int(np.flatnonzero(row)[-1]) if count else -1
+            cell = Cell(
+                key,
+                count,
+                furthest,
+                global_step,
+                game.snapshot([i])[0],
+                {k: v[i].copy() for k, v in obs.items()},
+                events=n_events,
+            )
             self.cells[key] = cell
             if len(self.cells) > self.cfg.archive_size:
                 worst = min(self.cells.values(), key=lambda c: c.rank)
@@ -88,8 +112,9 @@ class Archive:
             for k, v in obs.items():
                 v[ids] = best.obs[k]
             self._prev[ids] = np.unpackbits(
-                np.frombuffer(best.key, np.uint8), count=self._prev.shape[1]
+                np.frombuffer(best.key[:-4], np.uint8), count=self._prev.shape[1]
             ).astype(bool)
+            self._prev_events[ids] = best.events
             best.restarts += len(ids)
         return ids
 
@@ -100,6 +125,7 @@ class Archive:
             "explore/archive_cells": len(self.cells),
             "explore/best_cell_milestones": 0 if best is None else best.count,
             "explore/best_cell_restarts": 0 if best is None else best.restarts,
+            "explore/best_cell_events": 0 if best is None else best.events,
         }
 
     def state_dict(self) -> dict:
@@ -114,10 +140,12 @@ class Archive:
                     "snapshot": c.snapshot,
                     "obs": {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in c.obs.items()},
                     "restarts": c.restarts,
+                    "events": c.events,
                 }
                 for c in self.cells.values()
             ],
             "prev": torch.from_numpy(self._prev.copy()),
+            "prev_events": torch.from_numpy(self._prev_events.copy()),
             "rng": self.rng.bit_generator.state,
         }
 
@@ -126,8 +154,17 @@ class Archive:
         self.cells = {}
         for c in d["cells"]:
             obs = {k: v.numpy().copy() for k, v in c["obs"].items()}
-            cell = Cell(c["key"], c["count"], c["furthest"], c["found_step"], c["snapshot"],
-                        obs, c["restarts"])
+            cell = Cell(
+                c["key"],
+                c["count"],
+                c["furthest"],
+                c["found_step"],
+                c["snapshot"],
+                obs,
+                c["restarts"],
+                c["events"],
+            )
             self.cells[cell.key] = cell
         self._prev[:] = d["prev"].numpy()
+        self._prev_events[:] = d["prev_events"].numpy()
         self.rng.bit_generator.state = d["rng"]

@@ -125,12 +125,13 @@ def ppo_update(
     horizon = cfg.bptt_horizon if seq else 1
     num_segments = (cfg.num_steps // horizon) * cfg.num_envs
     per_minibatch = num_segments // cfg.num_minibatches
+    device = next(policy.parameters()).device
     for _epoch in range(cfg.update_epochs):
         sums: dict[str, float] = {}
         order = torch.randperm(num_segments, generator=generator)
         for start in range(0, num_segments, per_minibatch):
             mb = order[start : start + per_minibatch]
-            batch = s.minibatch(mb, horizon)
+            batch = _to(s.minibatch(mb, horizon), device)
             state = (batch["h0"], batch["c0"]) if seq else None
             logits, newvalue = policy.unroll(batch["obs"], state, batch["starts"])
             newlogprob, entropy = logprob_entropy(logits, batch["actions"])
@@ -148,13 +149,25 @@ def ppo_update(
                 raise NonFiniteLossError(f"loss is {terms['loss'].item()} ({_describe(terms)})")
             optimizer.zero_grad(set_to_none=True)
             terms["loss"].backward()
-            nn.utils.clip_grad_norm_(policy.parameters(), cfg.max_grad_norm)
+            grad_norm = nn.utils.clip_grad_norm_(policy.parameters(), cfg.max_grad_norm)
+            if not torch.isfinite(grad_norm):
+                raise NonFiniteLossError(f"gradient norm is {grad_norm.item()}")
             optimizer.step()
             for k, v in terms.items():
                 sums[k] = sums.get(k, 0.0) + float(v.detach())
     stats = {k: v / cfg.num_minibatches for k, v in sums.items()}
     stats["explained_variance"] = explained_variance(s.values, s.returns)
     return stats
+
+
+def _to(batch: dict, device: torch.device) -> dict:
+    """Move a minibatch (storage lives on the CPU) to the policy's device."""
+    if device.type == "cpu":
+        return batch
+    return {
+        k: _to(v, device) if isinstance(v, dict) else v.to(device, non_blocking=True)
+        for k, v in batch.items()
+    }
 
 
 def explained_variance(values: torch.Tensor, returns: torch.Tensor) -> float:

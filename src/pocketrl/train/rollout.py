@@ -20,13 +20,19 @@ from pocketrl.train.explore import Archive
 class RolloutStorage:
     """(T, N, ...) tensors of one rollout, plus LSTM states at BPTT segment starts."""
 
-    def __init__(self, obs_spec: dict, num_steps: int, num_envs: int, lstm_hidden: int = 0,
-                 bptt_horizon: int = 1):
+    def __init__(
+        self,
+        obs_spec: dict,
+        num_steps: int,
+        num_envs: int,
+        lstm_hidden: int = 0,
+        bptt_horizon: int = 1,
+    ):
         t, n = num_steps, num_envs
         self.num_steps, self.num_envs = t, n
         self.obs = {
-            k: torch.from_numpy(np.zeros((t, n, *shape), dtype)) for k, (shape, dtype) in
-            obs_spec.items()
+            k: torch.from_numpy(np.zeros((t, n, *shape), dtype))
+            for k, (shape, dtype) in obs_spec.items()
         }
         self.obs_np = {k: v.numpy() for k, v in self.obs.items()}
         z = lambda: torch.zeros(t, n)  # noqa: E731
@@ -45,6 +51,7 @@ class RolloutStorage:
         i % N). Returns tensors with leading dims (horizon, B)."""
         n = self.num_envs
         if horizon == 1:
+
             def take(x):
                 return x.reshape(-1, *x.shape[2:])[segments].unsqueeze(0)
         else:
@@ -72,8 +79,15 @@ class Collector:
     and the time spent in the env and in the policy's forward pass.
     """
 
-    def __init__(self, game, policy: Policy, archive: Archive | None, device, seed: int,
-                 bptt_horizon: int = 1):
+    def __init__(
+        self,
+        game,
+        policy: Policy,
+        archive: Archive | None,
+        device,
+        seed: int,
+        bptt_horizon: int = 1,
+    ):
         self.game, self.policy, self.archive, self.device = game, policy, archive, device
         self.bptt_horizon = bptt_horizon
         n = game.num_envs
@@ -92,8 +106,7 @@ class Collector:
 
     def reset_window(self) -> None:
         """Start a new logging window for the episode / reward statistics."""
-        self.window = {"episodes": 0, "return_sum": 0.0, "length_sum": 0, "steps": 0,
-                       "restarts": 0}
+        self.window = {"episodes": 0, "return_sum": 0.0, "length_sum": 0, "steps": 0, "restarts": 0}
         self.component_sums = {c: 0.0 for c in self.game.reward_components}
 
     def _to_device(self, obs: dict) -> dict:
@@ -124,11 +137,15 @@ class Collector:
             for k, v in obs.items():
                 self.next_obs[k][:] = v
             if self.archive is not None:
-                self.archive.observe(game, info["milestones"], done, self.next_obs,
-                                     self.global_step)
-                self.window["restarts"] += len(
-                    self.archive.restart(game, truncated, self.next_obs)
+                self.archive.observe(
+                    game,
+                    info["milestones"],
+                    done,
+                    self.next_obs,
+                    self.global_step,
+                    info["events"],
                 )
+                self.window["restarts"] += len(self.archive.restart(game, truncated, self.next_obs))
             t2 = time.perf_counter()
             storage.rewards[t] = torch.from_numpy(reward)
             storage.terminated[t] = torch.from_numpy(terminated)

@@ -48,6 +48,10 @@ def make_game(cfg: TrainConfig, num_envs: int, seed: int):
         from pocketrl.games.toy import ToyGame
 
         return ToyGame(num_envs, cfg.toy, seed=seed)
+    if cfg.game == "pokered":
+        from pocketrl.games.pokered.env import PokeredEnv
+
+        return PokeredEnv(num_envs, cfg.pokered, seed=seed)
     from pocketrl.games.gridmon.env import GridmonEnv
 
     return GridmonEnv(num_envs, cfg.env, seed=seed)
@@ -66,8 +70,9 @@ def resolve_device(name: str) -> torch.device:
 class Trainer:
     """Holds the pieces of one run; ``run()`` is the loop (see module docstring)."""
 
-    def __init__(self, cfg: TrainConfig, run_dir: Path, resume: bool = False,
-                 progress: bool = True):
+    def __init__(
+        self, cfg: TrainConfig, run_dir: Path, resume: bool = False, progress: bool = True
+    ):
         self.cfg, self.run_dir = cfg, Path(run_dir)
         self.is_main = int(os.environ.get("RANK", "0")) == 0
         if cfg.torch_threads:
@@ -76,8 +81,12 @@ class Trainer:
         self.device = resolve_device(cfg.device)
         p = cfg.ppo
         self.game = make_game(cfg, p.num_envs, cfg.seed)
-        self.policy = Policy(self.game.obs_spec, getattr(self.game, "obs_vocab", {}),
-                             self.game.num_actions, cfg.policy).to(self.device)
+        self.policy = Policy(
+            self.game.obs_spec,
+            getattr(self.game, "obs_vocab", {}),
+            self.game.num_actions,
+            cfg.policy,
+        ).to(self.device)
         self.optimizer = torch.optim.Adam(self.policy.parameters(), lr=p.learning_rate, eps=1e-5)
         hidden = cfg.policy.hidden if cfg.policy.lstm else 0
         horizon = p.bptt_horizon if cfg.policy.lstm else 1
@@ -86,8 +95,9 @@ class Trainer:
         if cfg.explore.archive:
             rng = np.random.default_rng(cfg.seed)
             self.archive = Archive(cfg.explore, p.num_envs, len(self.game.milestones), rng)
-        self.collector = Collector(self.game, self.policy, self.archive, self.device, cfg.seed,
-                                   horizon)
+        self.collector = Collector(
+            self.game, self.policy, self.archive, self.device, cfg.seed, horizon
+        )
         self.updates, self.train_seconds, self.losses = 0, 0.0, {}
         self.learn_seconds = 0.0
         self.stop_reason: str | None = None
@@ -108,17 +118,23 @@ class Trainer:
         """Write the latest checkpoint (atomically)."""
         if not self.is_main:
             return
-        ckpt.save_checkpoint(self.ckpt_path, {
-            "config": to_dict(self.cfg),
-            "model": self.policy.state_dict(),
-            "optimizer": self.optimizer.state_dict(),
-            "collector": self.collector.state_dict(),
-            "archive": None if self.archive is None else self.archive.state_dict(),
-            "counters": {"updates": self.updates, "train_seconds": self.train_seconds,
-                         "learn_seconds": self.learn_seconds},
-            "torch_rng": torch.get_rng_state(),
-            "milestones": list(self.game.milestones),
-        })
+        ckpt.save_checkpoint(
+            self.ckpt_path,
+            {
+                "config": to_dict(self.cfg),
+                "model": self.policy.state_dict(),
+                "optimizer": self.optimizer.state_dict(),
+                "collector": self.collector.state_dict(),
+                "archive": None if self.archive is None else self.archive.state_dict(),
+                "counters": {
+                    "updates": self.updates,
+                    "train_seconds": self.train_seconds,
+                    "learn_seconds": self.learn_seconds,
+                },
+                "torch_rng": torch.get_rng_state(),
+                "milestones": list(self.game.milestones),
+            },
+        )
 
     def _load(self, data: dict) -> None:
         where = self.ckpt_path
@@ -186,8 +202,10 @@ class Trainer:
             self._restore_signals(handlers)
         if self.stop_reason:
             status = "interrupted"
-            message = (f"{self.stop_reason}: checkpoint saved at step {col.global_step}; "
-                       f"continue with: pocketrl train --resume {self.run_dir}")
+            message = (
+                f"{self.stop_reason}: checkpoint saved at step {col.global_step}; "
+                f"continue with: pocketrl train --resume {self.run_dir}"
+            )
         if status != "nan":
             if self.logger and col.window["steps"]:
                 self.logger.log(col.global_step, self._metrics(window, time.perf_counter(), start))
@@ -202,8 +220,14 @@ class Trainer:
             for g in self.optimizer.param_groups:
                 g["lr"] = frac * cfg.ppo.learning_rate
         s.advantages[:], s.returns[:] = compute_gae(
-            s.rewards, s.values, s.terminated, s.truncated, s.trunc_values, s.next_value,
-            cfg.ppo.gamma, cfg.ppo.gae_lambda,
+            s.rewards,
+            s.values,
+            s.terminated,
+            s.truncated,
+            s.trunc_values,
+            s.next_value,
+            cfg.ppo.gamma,
+            cfg.ppo.gae_lambda,
         )
         self.policy.train()
         self.losses = ppo_update(self.policy, self.optimizer, s, cfg.ppo)
@@ -222,20 +246,30 @@ class Trainer:
     def _window_start(self, now: float) -> dict:
         self.collector.reset_window()
         t = self.collector.time
-        return {"t": now, "step": self.collector.global_step, "env": t["env"],
-                "forward": t["forward"], "learn": self.learn_seconds}
+        return {
+            "t": now,
+            "step": self.collector.global_step,
+            "env": t["env"],
+            "forward": t["forward"],
+            "learn": self.learn_seconds,
+        }
 
     def _metrics(self, window: dict, now: float, start: float) -> dict:
         col, cfg = self.collector, self.cfg
         wall = max(now - window["t"], 1e-9)
         steps = col.global_step - window["step"]
         sps = steps / wall
-        m = {"step": col.global_step, "total_steps": cfg.total_steps, "perf/sps": sps,
-             "perf/train_seconds": self.train_seconds, "perf/updates": self.updates,
-             "perf/env_frac": (col.time["env"] - window["env"]) / wall,
-             "perf/forward_frac": (col.time["forward"] - window["forward"]) / wall,
-             "perf/learn_frac": (self.learn_seconds - window["learn"]) / wall,
-             "losses/learning_rate": self.optimizer.param_groups[0]["lr"]}
+        m = {
+            "step": col.global_step,
+            "total_steps": cfg.total_steps,
+            "perf/sps": sps,
+            "perf/train_seconds": self.train_seconds,
+            "perf/updates": self.updates,
+            "perf/env_frac": (col.time["env"] - window["env"]) / wall,
+            "perf/forward_frac": (col.time["forward"] - window["forward"]) / wall,
+            "perf/learn_frac": (self.learn_seconds - window["learn"]) / wall,
+            "losses/learning_rate": self.optimizer.param_groups[0]["lr"],
+        }
         m.update({f"losses/{k}": v for k, v in self.losses.items()})
         left = []
         if cfg.total_steps and sps > 0:
@@ -277,8 +311,10 @@ class Trainer:
             if self.stop_reason:  # second signal: stop now
                 raise KeyboardInterrupt(name)
             self.stop_reason = name
-            self.progress.print(f"{name} received: saving a checkpoint, then exiting "
-                                "(send again to abort without saving)")
+            self.progress.print(
+                f"{name} received: saving a checkpoint, then exiting "
+                "(send again to abort without saving)"
+            )
 
         return {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
 
@@ -294,10 +330,13 @@ class Trainer:
             plot_curves(self.run_dir / METRICS, self.run_dir / "curves.png")
         held = col.last_info["milestones"].sum(0) if col.last_info else [0] * len(game.milestones)
         result = TrainResult(
-            status, col.global_step, self.run_dir,
+            status,
+            col.global_step,
+            self.run_dir,
             milestones=dict(zip(game.milestones, col.milestone_first_step, strict=True)),
             milestone_envs={n: int(k) for n, k in zip(game.milestones, held, strict=True)},
-            best_badges=col.best_badges, message=message,
+            best_badges=col.best_badges,
+            message=message,
         )
         game.close()
         return result

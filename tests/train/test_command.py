@@ -1,0 +1,89 @@
+"""The train sub-command: a smoke run with a tiny budget, errors, resume, the hook."""
+
+import argparse
+
+import pytest
+
+from pocketrl.train import command
+
+
+def _parse(argv):
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers()
+    command.add_parser(sub)
+    return parser.parse_args(["train", *argv])
+
+
+def test_smoke_run_writes_the_run_dir_and_summary(tmp_path, capsys):
+    run = tmp_path / "run"
+    args = _parse(
+        [
+            "--preset",
+            "toy",
+            "--steps",
+            "2048",
+            "--run-dir",
+            str(run),
+            "--seed",
+            "3",
+            "--set",
+            "ppo.num_envs=16",
+            "--no-progress",
+        ]
+    )
+    assert args.func is command.run
+    assert args.func(args) == 0
+    out = capsys.readouterr()
+    assert "parameters" in out.err
+    assert "goal" in out.out and "first reached" in out.out
+    for name in ("config.toml", "metrics.jsonl", "curves.png", "checkpoints/latest.pt"):
+        assert (run / name).exists(), name
+    assert list((run / "tb").iterdir())
+    assert "seed = 3" in (run / "config.toml").read_text()
+    # resume extends the step budget and continues the count
+    args = _parse(["--resume", str(run), "--steps", "4096", "--no-progress"])
+    assert args.func(args) == 0
+    assert "4,096 env steps" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--preset", "toy", "--set", "ppo.lr=1"], "learning_rate"),
+        (["--preset", "nope"], "unknown preset"),
+        (["--preset", "toy", "--set", "ppo.num_envs=-1"], "ppo.num_envs"),
+        (["--resume", "/nonexistent/run"], "config.toml"),
+        (["--preset", "toy", "--device", "cuda:0"], "device"),
+    ],
+)
+def test_errors_are_clear_and_exit_2(argv, message, capsys, tmp_path):
+    args = _parse(
+        [*argv, "--no-progress"]
+        + (["--run-dir", str(tmp_path / "r")] if "--resume" not in argv else [])
+    )
+    if "cuda" in message or "device" in message:
+        import torch
+
+        if torch.cuda.is_available():
+            pytest.skip("CUDA present")
+    assert command.run(args) == 2
+    err = capsys.readouterr().err
+    assert "pocketrl train: error:" in err and message in err
+
+
+def test_refuses_to_overwrite_a_run(tmp_path, capsys):
+    run = tmp_path / "run"
+    argv = [
+        "--preset",
+        "toy",
+        "--steps",
+        "512",
+        "--run-dir",
+        str(run),
+        "--no-progress",
+        "--set",
+        "ppo.num_envs=16",
+    ]
+    assert command.main(argv) == 0
+    assert command.main(argv) == 2
+    assert "--resume" in capsys.readouterr().err
