@@ -18,8 +18,10 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 
 install: $(VENV)/.installed
 
+# The main job: PPO on the full gridmon world for about 10 minutes (the preset's budget),
+# ending with a table of the milestones reached, by how many envs, at which step.
 train: install
-	$(BIN)/pocketrl eval --agent oracle
+	$(BIN)/pocketrl train --preset gridmon-default
 
 test: install
 	$(BIN)/python -m pytest -q
@@ -30,6 +32,7 @@ lint: install
 
 bench: install
 	$(BIN)/pocketrl bench env
+	$(BIN)/pocketrl bench train
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

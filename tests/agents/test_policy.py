@@ -68,3 +68,18 @@ def test_grid_fields_are_fused_only_when_small(vocab):
     spec = {k: GRIDMON_LIKE[k] for k in ("tiles", "visited")}
     policy = Policy(spec, vocab, 7, PolicyConfig())
     assert len(policy.grid_encoders) == (1 if vocab["tiles"] < 100 else 2)
+
+
+def test_pixel_fields_get_a_conv_encoder():
+    from pocketrl.agents.policy import PixelEncoder
+
+    spec = {"screen": ((72, 80), np.uint8), "state": ((5,), np.float32)}
+    policy = Policy(spec, {}, 7, PolicyConfig())
+    assert any(isinstance(e, PixelEncoder) for e in policy.grid_encoders)
+    assert count_params(policy) < 10_000_000
+    obs = {
+        "screen": torch.randint(0, 256, (3, 72, 80), dtype=torch.uint8),
+        "state": torch.zeros(3, 5),
+    }
+    logits, values, _ = policy.step(obs)
+    assert logits.shape == (3, 7) and values.shape == (3,)

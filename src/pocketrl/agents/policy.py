@@ -8,7 +8,10 @@ Encoders by field kind (shapes are per env; the batch dimension comes first):
   one per field, which is what the CPU spends most of its backward pass on.
 - 1-D integer fields with a vocab (``species (7,)``, ``map_id (1,)``): embeddings,
   flattened into the flat vector.
-- Float fields and integer fields without a vocab: flattened into the flat vector.
+- 2-D uint8 fields without a vocab and at least 16x16 (pixels: pokered's ``screen
+  (72,80)``): scaled to [0, 1] and read by a small Atari-style conv (8x8 stride 4, then
+  4x4 stride 2).
+- Float fields and other integer fields without a vocab: flattened into the flat vector.
 
 The flat vector goes through an MLP (``state_hidden``); its output and the conv features
 feed a body of ``hidden`` units, an optional LSTM, and the actor (logits) and critic
@@ -60,6 +63,34 @@ class GridEncoder(nn.Module):
         return torch.relu(self.conv(x)).flatten(1)
 
 
+class PixelEncoder(nn.Module):
+    """Small conv over one (H, W) uint8 image field. Output (B, out_dim)."""
+
+    def __init__(self, name: str, shape, channels: int):
+        super().__init__()
+        self.names = [name]
+        h, w = shape
+        self.conv1 = _layer(nn.Conv2d(1, channels, 8, stride=4))
+        self.conv2 = _layer(nn.Conv2d(channels, 2 * channels, 4, stride=2))
+        h, w = (h - 8) // 4 + 1, (w - 8) // 4 + 1
+        h, w = (h - 4) // 2 + 1, (w - 4) // 2 + 1
+        self.out_dim = 2 * channels * h * w
+
+    def forward(self, obs: dict[str, torch.Tensor]) -> torch.Tensor:
+        x = obs[self.names[0]].unsqueeze(1).float() / 255.0
+        x = torch.relu(self.conv1(x))
+        return torch.relu(self.conv2(x)).flatten(1)
+
+
+def _is_pixels(shape, dtype, name: str, obs_vocab: dict) -> bool:
+    return (
+        np.dtype(dtype) == np.uint8
+        and len(shape) == 2
+        and name not in obs_vocab
+        and min(shape) >= 16
+    )
+
+
 class Policy(nn.Module):
     """Actor-critic over a game's observation dict (see module docstring).
 
@@ -73,10 +104,13 @@ class Policy(nn.Module):
         self.cfg = cfg
         grids: dict[tuple, list[str]] = {}
         self.id_fields, self.flat_fields = [], []
+        pixels = []
         flat_dim = 0
         for name, (shape, dtype) in obs_spec.items():
             integer = np.issubdtype(np.dtype(dtype), np.integer)
-            if integer and name in obs_vocab and len(shape) == 2:
+            if _is_pixels(shape, dtype, name, obs_vocab):
+                pixels.append((name, shape))
+            elif integer and name in obs_vocab and len(shape) == 2:
                 grids.setdefault(tuple(shape), []).append(name)
             elif integer and name in obs_vocab:
                 self.id_fields.append(name)
@@ -90,6 +124,8 @@ class Policy(nn.Module):
                 vocabs = [obs_vocab[n] for n in group]
                 enc = GridEncoder(group, vocabs, shape, cfg.embed_dim, cfg.conv_channels)
                 self.grid_encoders.append(enc)
+        for name, shape in pixels:
+            self.grid_encoders.append(PixelEncoder(name, shape, cfg.conv_channels))
         self.id_embeds = nn.ModuleDict(
             {n: nn.Embedding(obs_vocab[n], cfg.embed_dim) for n in self.id_fields}
         )

@@ -7,6 +7,7 @@ runs it alone.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -57,6 +58,31 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--device", default=None, help="cpu, cuda, cuda:N or auto")
     p.add_argument("--no-progress", action="store_true", help="no live progress line")
+    p.add_argument("--game", choices=["gridmon", "pokered", "toy"], default=None,
+                   help="game to train on (default: the preset's; gridmon)")
+    p.add_argument("--rom", default=None, metavar="PATH",
+                   help="pokered: your Pokemon Red ROM (or set POCKETRL_ROM); implies --game "
+                   "pokered")
+    p.add_argument("--state", default=None, metavar="FILE",
+                   help="pokered: a PyBoy save state to start from")
+    p.add_argument("--allow-any-rom", action="store_true",
+                   help="pokered: accept a ROM whose SHA-1 is not Pokemon Red (UE)")
+
+
+def _game_overrides(args) -> list[str]:
+    """--game/--rom/--state/--allow-any-rom as config overrides."""
+    out = []
+    game = args.game or ("pokered" if args.rom or args.state or args.allow_any_rom else None)
+    if game is not None:
+        out.append(f'game="{game}"')
+    if game == "pokered":
+        if args.rom is not None:
+            out.append(f"pokered.rom={json.dumps(str(args.rom))}")
+        if args.state is not None:
+            out.append(f"pokered.state={json.dumps(str(args.state))}")
+        if args.allow_any_rom:
+            out.append("pokered.allow_any_rom=true")
+    return out
 
 
 def build_config(args):
@@ -70,6 +96,7 @@ def build_config(args):
         extra.append(f"seed={args.seed}")
     if args.device is not None:
         extra.append(f'device="{args.device}"')
+    extra += _game_overrides(args)
     if args.resume is not None:
         if args.preset or args.run_dir:
             raise ConfigError(
@@ -80,7 +107,8 @@ def build_config(args):
             apply_override(cfg, item)
         cfg.validate()
         return cfg, args.resume
-    preset = args.preset or DEFAULT_PRESET
+    pokered = "game=\"pokered\"" in extra
+    preset = args.preset or ("pokered" if pokered else DEFAULT_PRESET)
     cfg = make_config(preset, extra)
     run_dir = args.run_dir or Path("runs") / f"{Path(preset).stem}-{time.strftime('%Y%m%d-%H%M%S')}"
     if checkpoint_path(run_dir).exists():

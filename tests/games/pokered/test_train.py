@@ -22,22 +22,26 @@ def test_policy_reads_the_pokered_observation(test_rom):
 
 
 def test_short_train_run(test_rom, tmp_path):
-    import pytest
-
-    from pocketrl import config
-
-    if "pokered" not in config.GAMES or not hasattr(config.TrainConfig(), "pokered"):
-        pytest.skip("the trainer does not select pokered yet (config.GAMES / [pokered])")
     from pocketrl.train import command
 
     code = command.main(
         [
             "--steps", "256", "--run-dir", str(tmp_path / "run"), "--no-progress",
-            "--set", "game=pokered", "--set", f"pokered.rom={test_rom}",
-            "--set", "pokered.allow_any_rom=true", "--set", "pokered.workers=0",
+            "--rom", str(test_rom), "--allow-any-rom", "--set", "pokered.workers=0",
             "--set", "ppo.num_envs=4", "--set", "ppo.num_steps=32",
             "--set", "ppo.num_minibatches=2",
         ]
     )  # fmt: skip
     assert code == 0
     assert (tmp_path / "run" / "checkpoints" / "latest.pt").exists()
+
+
+def test_train_names_the_rom_flag_when_the_rom_is_missing(tmp_path, capsys, monkeypatch):
+    from pocketrl.train import command
+
+    monkeypatch.delenv("POCKETRL_ROM", raising=False)
+    code = command.main(["--game", "pokered", "--steps", "64", "--run-dir",
+                         str(tmp_path / "run"), "--no-progress"])
+    assert code != 0
+    err = capsys.readouterr().err
+    assert "--rom" in err and "POCKETRL_ROM" in err
