@@ -83,3 +83,19 @@ def test_pixel_fields_get_a_conv_encoder():
     }
     logits, values, _ = policy.step(obs)
     assert logits.shape == (3, 7) and values.shape == (3,)
+
+
+def test_fast_embedding_matches_torch_embedding():
+    from pocketrl.agents.policy import FastEmbedding
+
+    torch.manual_seed(0)
+    fast = FastEmbedding(10, 4)
+    ref = torch.nn.Embedding(10, 4)
+    ref.weight.data.copy_(fast.weight.data)
+    ids = torch.randint(0, 10, (6, 3, 5))
+    grad = torch.randn(6, 3, 5, 4)
+    out_fast, out_ref = fast(ids), ref(ids)
+    assert torch.equal(out_fast, out_ref)
+    out_fast.backward(grad)
+    out_ref.backward(grad)
+    assert torch.allclose(fast.weight.grad, ref.weight.grad, atol=1e-5)

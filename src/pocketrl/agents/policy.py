@@ -38,6 +38,31 @@ def _layer(layer: nn.Module, std: float = math.sqrt(2)) -> nn.Module:
     return layer
 
 
+class _Lookup(torch.autograd.Function):
+    """Embedding lookup whose backward is one ``index_add_``: on the CPU about twice as
+    fast as torch's dense embedding backward for the small vocabularies used here."""
+
+    @staticmethod
+    def forward(ctx, weight: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
+        ctx.save_for_backward(ids)
+        ctx.num_rows = weight.shape[0]
+        return weight.index_select(0, ids.reshape(-1)).view(*ids.shape, weight.shape[1])
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor):
+        (ids,) = ctx.saved_tensors
+        g = grad.reshape(-1, grad.shape[-1])
+        out = torch.zeros(ctx.num_rows, g.shape[1], dtype=g.dtype, device=g.device)
+        return out.index_add_(0, ids.reshape(-1), g), None
+
+
+class FastEmbedding(nn.Embedding):
+    """``nn.Embedding`` (same parameters and init) with the faster backward above."""
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        return _Lookup.apply(self.weight, ids)
+
+
 class GridEncoder(nn.Module):
     """Fused embedding + conv over same-shaped 2-D id fields. Output (B, out_dim)."""
 
@@ -49,7 +74,7 @@ class GridEncoder(nn.Module):
             strides.append(total)
             total *= v
         self.strides = list(reversed(strides))
-        self.embed = nn.Embedding(total, embed_dim)
+        self.embed = FastEmbedding(total, embed_dim)
         h, w = shape
         k, s = (3, 2) if min(h, w) >= 3 else (1, 1)
         self.conv = _layer(nn.Conv2d(embed_dim, channels, k, stride=s))
@@ -127,7 +152,7 @@ class Policy(nn.Module):
         for name, shape in pixels:
             self.grid_encoders.append(PixelEncoder(name, shape, cfg.conv_channels))
         self.id_embeds = nn.ModuleDict(
-            {n: nn.Embedding(obs_vocab[n], cfg.embed_dim) for n in self.id_fields}
+            {n: FastEmbedding(obs_vocab[n], cfg.embed_dim) for n in self.id_fields}
         )
         self.flat_mlp = _layer(nn.Linear(flat_dim, cfg.state_hidden)) if flat_dim else None
         body_in = sum(e.out_dim for e in self.grid_encoders) + (cfg.state_hidden if flat_dim else 0)
