@@ -8,12 +8,12 @@ formats it for people and ``to_json`` for papers and scripts.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
+
+from pocketrl.atomic import atomic_write
 
 
 @dataclass
@@ -138,16 +138,7 @@ def to_json(r: EvalResult, extra: dict | None = None) -> dict:
 
 def write_json_atomic(path, data: dict) -> None:
     """Write-then-rename, so a crash never leaves half a file."""
-    path = os.fspath(path)
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path) or ".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(data, f, indent=2)
-            f.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    atomic_write(path, lambda f: f.write(json.dumps(data, indent=2) + "\n"), mode="w")
 
 
 class RandomAgent:

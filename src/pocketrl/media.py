@@ -8,10 +8,9 @@ rendering its frames. No frame of the other envs is ever drawn.
 
 from __future__ import annotations
 
-import os
-import tempfile
-
 import numpy as np
+
+from pocketrl.atomic import atomic_write
 
 GIF_MAX_FRAMES = 1200  # longer games are shown every k-th step
 GIF_FRAME_MS = 90  # about 11 frames per second: readable
@@ -43,24 +42,18 @@ def write_gif(path, frames, frame_ms: int = GIF_FRAME_MS) -> int:
     images = [Image.fromarray(f) for f in frames]
     if not images:
         raise ValueError("no frames to write")
-    path = os.fspath(path)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp_", suffix=".gif", dir=os.path.dirname(path) or ".")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            images[0].save(
-                f,
-                format="GIF",
-                save_all=True,
-                append_images=images[1:],
-                duration=frame_ms,
-                loop=0,
-                optimize=False,
-            )
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    atomic_write(
+        path,
+        lambda f: images[0].save(
+            f,
+            format="GIF",
+            save_all=True,
+            append_images=images[1:],
+            duration=frame_ms,
+            loop=0,
+            optimize=False,
+        ),
+    )
     return len(images)
 
 

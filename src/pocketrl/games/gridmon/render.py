@@ -7,8 +7,6 @@ every map of a world (optionally with a visit heat-map) into one image.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 
 import numpy as np
@@ -233,18 +231,10 @@ def save_png(path, image: np.ndarray) -> None:
     """Write ``image`` (H, W, 3) uint8 as PNG atomically (temp file, then os.replace)."""
     from PIL import Image
 
-    path = os.fspath(path)
-    d = os.path.dirname(os.path.abspath(path))
-    os.makedirs(d, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp_", suffix=".png", dir=d)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            Image.fromarray(np.ascontiguousarray(image, dtype=np.uint8)).save(f, format="PNG")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    from pocketrl.atomic import atomic_write
+
+    img = Image.fromarray(np.ascontiguousarray(image, dtype=np.uint8))
+    atomic_write(path, lambda f: img.save(f, format="PNG"))
 
 
 def frame_caption(image: np.ndarray, text: str, height: int = 12) -> np.ndarray:
