@@ -116,6 +116,10 @@ class TrainConfig:
     """Minutes between periodic checkpoints (a final one is always written)."""
     log_seconds: float = 5.0
     """Seconds between metric records (metrics.jsonl, TensorBoard)."""
+    heatmap_minutes: float = 2.0
+    """Minutes between writes of ``heatmap.png`` (this invocation's visits over the whole
+    world, gridmon only) while training; 0 turns it off. Runs shorter than this write
+    none."""
     env: GridmonConfig = field(default_factory=GridmonConfig)
     """The gridmon game settings (world, horizon, reward weights)."""
     toy: ToyConfig = field(default_factory=ToyConfig)
@@ -159,6 +163,7 @@ class TrainConfig:
             ("explore.archive_size", self.explore.archive_size, 1),
             ("total_steps", self.total_steps, 0),
             ("torch_threads", self.torch_threads, 0),
+            ("heatmap_minutes", self.heatmap_minutes, 0),
         ]:
             _check(v >= lo, key, f">= {lo}", v)
         for key, v in [

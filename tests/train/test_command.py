@@ -87,3 +87,25 @@ def test_refuses_to_overwrite_a_run(tmp_path, capsys):
     assert command.main(argv) == 0
     assert command.main(argv) == 2
     assert "--resume" in capsys.readouterr().err
+
+
+def test_heatmap_is_written_while_training_and_not_for_tiny_runs(tmp_path):
+    base = [
+        "--preset",
+        "gridmon-mini",
+        "--steps",
+        "4096",
+        "--no-progress",
+        "--set",
+        "ppo.num_envs=32",
+        "--set",
+        "ppo.num_steps=32",
+    ]
+    quick = tmp_path / "quick"
+    args = _parse([*base, "--run-dir", str(quick)])
+    assert args.func(args) == 0
+    assert not (quick / "heatmap.png").exists()  # default: every 2 minutes
+    often = tmp_path / "often"
+    args = _parse([*base, "--run-dir", str(often), "--set", "heatmap_minutes=0.00001"])
+    assert args.func(args) == 0
+    assert (often / "heatmap.png").stat().st_size > 1000

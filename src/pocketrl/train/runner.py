@@ -169,7 +169,7 @@ class Trainer:
             self.save()
         start = time.perf_counter()
         base_seconds = self.train_seconds
-        last_ckpt = last_log = start
+        last_ckpt = last_log = last_heatmap = start
         window = self._window_start(start)
         status, message = "done", ""
         handlers = self._install_signals()
@@ -191,6 +191,9 @@ class Trainer:
                 if now - last_ckpt >= cfg.checkpoint_minutes * 60:
                     self.save()
                     last_ckpt = now
+                if cfg.heatmap_minutes and now - last_heatmap >= cfg.heatmap_minutes * 60:
+                    self.write_heatmap()
+                    last_heatmap = now
         except NonFiniteLossError as e:
             status = "nan"
             message = (
@@ -211,6 +214,15 @@ class Trainer:
                 self.logger.log(col.global_step, self._metrics(window, time.perf_counter(), start))
             self.save()
         return self._finish(status, message)
+
+    def write_heatmap(self) -> None:
+        """The world with this invocation's visits of every env, for a look mid-run."""
+        game = self.game
+        if not self.is_main or not hasattr(game, "visit_counts") or not hasattr(game, "world"):
+            return
+        from pocketrl.media import write_heatmap
+
+        write_heatmap(self.run_dir / "heatmap.png", game.world, game.visit_counts)
 
     def _learn(self) -> None:
         cfg, s = self.cfg, self.storage
