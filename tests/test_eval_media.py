@@ -96,7 +96,7 @@ def test_compare_runs(tmp_path, capsys):
         recs = [
             {
                 "step": s * 1000,
-                "time": s * 30.0,
+                "perf/train_seconds": s * 30.0,
                 "env/badges_max": float(s * speed >= 4),
                 "env/explored_mean": s * 10.0 * speed,
                 "milestones/badge_1": float(s * speed >= 4),

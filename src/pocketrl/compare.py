@@ -1,6 +1,6 @@
 """Compare training runs: curves on one PNG and a table of steps/minutes to milestones.
 
-Reads each run's ``metrics.jsonl`` (records with ``step``, ``time`` in seconds, and the
+Reads each run's ``metrics.jsonl`` (records with ``step``, ``perf/train_seconds`` and the
 ``env/`` and ``milestones/`` namespaces written by the trainer).
 """
 
@@ -8,6 +8,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+
+
+def train_minutes(record: dict) -> float:
+    """Training wall-clock of a record in minutes (continued across resumes)."""
+    return float(record.get("perf/train_seconds") or 0.0) / 60.0
+
 
 CURVES = (("env/badges_max", "badges (best env)"), ("env/explored_mean", "explored tiles"))
 
@@ -47,19 +53,22 @@ def first_reached(records: list[dict], name: str) -> tuple[int, float] | None:
     key = f"milestones/{name}"
     for r in records:
         if (r.get(key) or 0) > 0:
-            return int(r["step"]), float(r.get("time", 0.0)) / 60.0
+            return int(r["step"]), train_minutes(r)
     return None
 
 
 def table(runs: dict[str, list[dict]]) -> str:
     names = milestone_names(runs)
-    width = max(14, *(len(n) + 2 for n in runs))
-    lines = [f"{'milestone':<14}" + "".join(f"{n:>{width}}" for n in runs)]
+    rows = []
     for ms in names:
         cells = []
         for recs in runs.values():
             hit = first_reached(recs, ms)
             cells.append(f"{hit[0]:,} / {hit[1]:.1f}m" if hit else "-")
+        rows.append((ms, cells))
+    width = 2 + max([len(n) for n in runs] + [len(c) for _, cells in rows for c in cells])
+    lines = [f"{'milestone':<14}" + "".join(f"{n:>{width}}" for n in runs)]
+    for ms, cells in rows:
         lines.append(f"{ms:<14}" + "".join(f"{c:>{width}}" for c in cells))
     lines.append("(env steps / minutes of training when the first env reached it)")
     return "\n".join(lines)
@@ -74,11 +83,7 @@ def plot(runs: dict[str, list[dict]], path: Path) -> None:
     fig, axes = plt.subplots(2, 2, figsize=(11, 7), constrained_layout=True)
     for row, (key, label) in enumerate(CURVES):
         for name, recs in runs.items():
-            pts = [
-                (r["step"], r.get("time", 0.0) / 60.0, r[key])
-                for r in recs
-                if r.get(key) is not None
-            ]
+            pts = [(r["step"], train_minutes(r), r[key]) for r in recs if r.get(key) is not None]
             if not pts:
                 continue
             steps, minutes, values = zip(*pts)

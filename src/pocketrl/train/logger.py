@@ -1,7 +1,7 @@
 """Run outputs: metrics.jsonl + TensorBoard events, the live progress line, curves.png.
 
 Metric names use the namespaces ``env/``, ``losses/``, ``perf/``, ``milestones/`` and
-``explore/``. Every record carries ``step`` (env steps) and ``time`` (seconds of
+``explore/``. Every record carries ``step`` (env steps) and ``perf/train_seconds`` (seconds of
 training, continued across resumes).
 """
 
