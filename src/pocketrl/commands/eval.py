@@ -38,6 +38,18 @@ def add_parser(subparsers) -> None:
         help="output folder (default: TARGET/eval, or runs/eval-AGENT-WORLD)",
     )
     p.add_argument("--no-media", action="store_true", help="skip rollout.gif and heatmap.png")
+    p.add_argument(
+        "--gif-frames",
+        type=int,
+        default=1200,
+        help="at most this many GIF frames (a longer game shows every k-th step)",
+    )
+    p.add_argument(
+        "--gif-steps",
+        type=int,
+        default=None,
+        help="only the first N steps of the best game go into the GIF",
+    )
     p.set_defaults(func=run)
 
 
@@ -79,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     write_json_atomic(out / "eval.json", to_json(result, extra))
     print(f"wrote {out / 'eval.json'}")
     if not args.no_media:
-        _write_media(out, env, config, result, args.seed)
+        _write_media(out, env, config, result, args)
     return 0
 
 
@@ -89,11 +101,13 @@ def _config_dict(config) -> dict:
     return asdict(config)
 
 
-def _write_media(out: Path, env, config, result, seed: int) -> None:
+def _write_media(out: Path, env, config, result, args) -> None:
     from pocketrl.media import replay_frames, write_gif, write_heatmap
 
     best = result.best_env()
-    n = write_gif(out / "rollout.gif", replay_frames(config, seed + best, result.actions[:, best]))
+    actions = result.actions[: args.gif_steps, best]
+    frames = replay_frames(config, args.seed + best, actions, max(1, args.gif_frames))
+    n = write_gif(out / "rollout.gif", frames)
     h, w = write_heatmap(out / "heatmap.png", env.world, env.visit_counts)
     print(
         f"wrote {out / 'rollout.gif'} (env {best}, {n} frames) and {out / 'heatmap.png'} ({w}x{h})"
