@@ -201,29 +201,17 @@ class RewardTracker:
         self.last_count, self.last_fraction, self.last_fainted = r.party_count, fraction, fainted
         parts *= self.weights
 
+    _STATE = (
+        "base_events", "best_events", "best_badges", "level_score", "champion",
+        "last_count", "last_fraction", "last_fainted",
+    )  # fmt: skip
+
     def state(self) -> tuple:
-        return (
-            self.base_events,
-            self.best_events,
-            self.best_badges,
-            self.level_score,
-            self.champion,
-            self.last_count,
-            self.last_fraction,
-            self.last_fainted,
-        )
+        return tuple(getattr(self, name) for name in self._STATE)
 
     def set_state(self, state: tuple) -> None:
-        (
-            self.base_events,
-            self.best_events,
-            self.best_badges,
-            self.level_score,
-            self.champion,
-            self.last_count,
-            self.last_fraction,
-            self.last_fainted,
-        ) = state
+        for name, value in zip(self._STATE, state, strict=True):
+            setattr(self, name, value)
 
 
 def milestones_of(r: RamRead, champion: bool) -> list[bool]:
