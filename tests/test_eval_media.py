@@ -114,3 +114,53 @@ def test_compare_runs(tmp_path, capsys):
 def test_compare_rejects_a_folder_that_is_not_a_run(tmp_path, capsys):
     assert main(["compare", str(tmp_path)]) == 2
     assert "is not a pocketrl run dir" in capsys.readouterr().err
+
+
+def test_eval_of_the_oracle_on_mini_reaches_every_milestone():
+    from pocketrl.evaluate import OracleAgent
+
+    env = GridmonEnv(2, GridmonConfig(world="mini", horizon=10**6, on_truncate="continue"))
+    r = evaluate(env, OracleAgent(env), 2500, "oracle", seed=0, record_actions=False)
+    assert [m.name for m in r.milestones] == env.milestones
+    assert all(m.share == 1.0 for m in r.milestones), table(r)
+
+
+def test_eval_target_errors_are_clear(tmp_path, capsys):
+    assert main(["eval", str(tmp_path / "nowhere")]) == 2
+    assert "no run dir or checkpoint" in capsys.readouterr().err
+    assert main(["eval", str(tmp_path)]) == 2
+    assert "checkpoints/latest.pt is missing" in capsys.readouterr().err
+    bad = tmp_path / "bad.pt"
+    bad.write_bytes(b"not a checkpoint at all")
+    assert main(["eval", str(bad)]) == 2
+    assert "not a readable pocketrl checkpoint" in capsys.readouterr().err
+    assert main(["eval"]) == 2
+    assert "give either a TARGET" in capsys.readouterr().err
+
+
+def test_eval_of_a_trained_run(tmp_path, capsys):
+    """A tiny training run on mini, then eval of its run dir: the table and files."""
+    from pocketrl.train import command
+
+    run = tmp_path / "run"
+    assert (
+        command.main(
+            [
+                "--preset",
+                "gridmon-mini",
+                "--steps",
+                "2048",
+                "--run-dir",
+                str(run),
+                "--no-progress",
+                "--set",
+                "ppo.num_envs=16",
+                "--set",
+                "ppo.num_steps=32",
+            ]
+        )
+        == 0
+    )
+    assert main(["eval", str(run), "--envs", "4", "--steps", "50", "--greedy"]) == 0
+    assert "policy on gridmon/mini" in capsys.readouterr().out
+    assert (run / "eval" / "eval.json").exists() and (run / "eval" / "rollout.gif").exists()
