@@ -144,36 +144,35 @@ def _enemy_move(s, i, w):
 
 @kernel
 def _player_attacks(s, i, w, slot):
-    a = s.active[i]
-    k = s.e_active[i]
-    move = s.p_moves[i, a, slot] if slot >= 0 else -1
+    move = s.p_moves[i, s.active[i], slot] if slot >= 0 else -1
     if slot >= 0:
-        s.p_pp[i, a, slot] -= 1
-    say(s, i, C.MSG_USE_MOVE, 0, move)
-    dmg = damage(
-        s, i, w, s.p_species[i, a], s.p_level[i, a], s.e_species[i, k], s.e_level[i, k], move
-    )
-    if dmg < 0:
-        say(s, i, C.MSG_MISS, 0, 0)
-        return
-    s.e_hp[i, k] = max(0, s.e_hp[i, k] - dmg)
-    say(s, i, C.MSG_DAMAGE, 1, dmg)
+        s.p_pp[i, s.active[i], slot] -= 1
+    _hit(s, i, w, 0, move)
 
 
 @kernel
 def _enemy_attacks(s, i, w):
-    a = s.active[i]
-    k = s.e_active[i]
-    move = _enemy_move(s, i, w)
-    say(s, i, C.MSG_USE_MOVE, 1, move)
-    dmg = damage(
-        s, i, w, s.e_species[i, k], s.e_level[i, k], s.p_species[i, a], s.p_level[i, a], move
-    )
+    _hit(s, i, w, 1, _enemy_move(s, i, w))
+
+
+@kernel
+def _hit(s, i, w, side, move):
+    """``side`` 0: the player's active monster hits the foe; 1: the other way round."""
+    a, k = s.active[i], s.e_active[i]
+    p_sp, p_lv, e_sp, e_lv = s.p_species[i, a], s.p_level[i, a], s.e_species[i, k], s.e_level[i, k]
+    say(s, i, C.MSG_USE_MOVE, side, move)
+    if side == 0:
+        dmg = damage(s, i, w, p_sp, p_lv, e_sp, e_lv, move)
+    else:
+        dmg = damage(s, i, w, e_sp, e_lv, p_sp, p_lv, move)
     if dmg < 0:
-        say(s, i, C.MSG_MISS, 1, 0)
+        say(s, i, C.MSG_MISS, side, 0)
         return
-    s.p_hp[i, a] = max(0, s.p_hp[i, a] - dmg)
-    say(s, i, C.MSG_DAMAGE, 0, dmg)
+    if side == 0:
+        s.e_hp[i, k] = max(0, s.e_hp[i, k] - dmg)
+    else:
+        s.p_hp[i, a] = max(0, s.p_hp[i, a] - dmg)
+    say(s, i, C.MSG_DAMAGE, 1 - side, dmg)
 
 
 @kernel
