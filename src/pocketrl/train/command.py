@@ -58,15 +58,26 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--device", default=None, help="cpu, cuda, cuda:N or auto")
     p.add_argument("--no-progress", action="store_true", help="no live progress line")
-    p.add_argument("--game", choices=["gridmon", "pokered", "toy"], default=None,
-                   help="game to train on (default: the preset's; gridmon)")
-    p.add_argument("--rom", default=None, metavar="PATH",
-                   help="pokered: your Pokemon Red ROM (or set POCKETRL_ROM); implies --game "
-                   "pokered")
-    p.add_argument("--state", default=None, metavar="FILE",
-                   help="pokered: a PyBoy save state to start from")
-    p.add_argument("--allow-any-rom", action="store_true",
-                   help="pokered: accept a ROM whose SHA-1 is not Pokemon Red (UE)")
+    p.add_argument(
+        "--game",
+        choices=["gridmon", "pokered", "toy"],
+        default=None,
+        help="game to train on (default: the preset's; gridmon)",
+    )
+    p.add_argument(
+        "--rom",
+        default=None,
+        metavar="PATH",
+        help="pokered: your Pokemon Red ROM (or set POCKETRL_ROM); implies --game pokered",
+    )
+    p.add_argument(
+        "--state", default=None, metavar="FILE", help="pokered: a PyBoy save state to start from"
+    )
+    p.add_argument(
+        "--allow-any-rom",
+        action="store_true",
+        help="pokered: accept a ROM whose SHA-1 is not Pokemon Red (UE)",
+    )
 
 
 def _game_overrides(args) -> list[str]:
@@ -107,7 +118,7 @@ def build_config(args):
             apply_override(cfg, item)
         cfg.validate()
         return cfg, args.resume
-    pokered = "game=\"pokered\"" in extra
+    pokered = 'game="pokered"' in extra
     preset = args.preset or ("pokered" if pokered else DEFAULT_PRESET)
     cfg = make_config(preset, extra)
     run_dir = args.run_dir or Path("runs") / f"{Path(preset).stem}-{time.strftime('%Y%m%d-%H%M%S')}"

@@ -40,8 +40,9 @@ def test_train_names_the_rom_flag_when_the_rom_is_missing(tmp_path, capsys, monk
     from pocketrl.train import command
 
     monkeypatch.delenv("POCKETRL_ROM", raising=False)
-    code = command.main(["--game", "pokered", "--steps", "64", "--run-dir",
-                         str(tmp_path / "run"), "--no-progress"])
+    code = command.main(
+        ["--game", "pokered", "--steps", "64", "--run-dir", str(tmp_path / "run"), "--no-progress"]
+    )
     assert code != 0
     err = capsys.readouterr().err
     assert "--rom" in err and "POCKETRL_ROM" in err
