@@ -60,29 +60,22 @@ class Record:
         return self.fields[key].value
 
     def integer(self, key: str, lo: int, hi: int, default: int | None = None) -> int:
-        if key not in self.fields and default is not None:
-            self.used.add(key)
-            return default
-        raw = self.text(key)
-        try:
-            v = int(raw)
-        except ValueError:
-            raise self.error(
-                f"`{key}` must be a whole number in {lo}..{hi}, got {raw!r}", key
-            ) from None
-        if not lo <= v <= hi:
-            raise self.error(f"`{key}` must be in {lo}..{hi}, got {v}", key)
-        return v
+        return self._bounded(key, lo, hi, default, int, "a whole number")
 
     def number(self, key: str, lo: float, hi: float, default: float | None = None) -> float:
+        return self._bounded(key, lo, hi, default, float, "a number")
+
+    def _bounded(self, key, lo, hi, default, cast, what: str):
+        """The field as ``cast`` in lo..hi (or ``default`` when absent), else a located
+        error saying what was expected."""
         if key not in self.fields and default is not None:
             self.used.add(key)
             return default
         raw = self.text(key)
         try:
-            v = float(raw)
+            v = cast(raw)
         except ValueError:
-            raise self.error(f"`{key}` must be a number in {lo}..{hi}, got {raw!r}", key) from None
+            raise self.error(f"`{key}` must be {what} in {lo}..{hi}, got {raw!r}", key) from None
         if not lo <= v <= hi:
             raise self.error(f"`{key}` must be in {lo}..{hi}, got {v}", key)
         return v
