@@ -140,7 +140,7 @@ def test_eval_target_errors_are_clear(tmp_path, capsys):
 
 def test_eval_of_a_trained_run(tmp_path, capsys):
     """A tiny training run on mini, then eval of its run dir: the table and files."""
-    from pocketrl.train import command
+    from pocketrl.commands import train as command
 
     run = tmp_path / "run"
     assert (

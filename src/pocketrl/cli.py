@@ -12,7 +12,7 @@ import sys
 
 # module path -> registers one or more sub-commands; optional ones may be absent.
 COMMAND_MODULES = (
-    "pocketrl.train.command",
+    "pocketrl.commands.train",
     "pocketrl.commands.play",
     "pocketrl.commands.eval",
     "pocketrl.commands.watch",

@@ -156,7 +156,7 @@ class OracleAgent:
     """The scripted expert of gridmon behind the agent interface."""
 
     def __init__(self, env, seed: int = 0):
-        from pocketrl.games.gridmon.oracle import Oracle
+        from pocketrl.games.gridmon.oracle.expert import Oracle
 
         self.oracle = Oracle(env, seed=seed)
 

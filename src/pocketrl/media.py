@@ -18,8 +18,8 @@ GIF_FRAME_MS = 90  # about 11 frames per second: readable
 
 def replay_frames(config, seed: int, actions: np.ndarray, max_frames: int = GIF_MAX_FRAMES):
     """Yield captioned frames (156, 160, 3) of one gridmon env replaying ``actions``."""
+    from pocketrl.games.gridmon.art.render import frame_caption
     from pocketrl.games.gridmon.env import GridmonEnv
-    from pocketrl.games.gridmon.render import frame_caption
 
     env = GridmonEnv(1, config, seed=seed)
     every = max(1, -(-len(actions) // max_frames))
@@ -59,7 +59,7 @@ def write_gif(path, frames, frame_ms: int = GIF_FRAME_MS) -> int:
 
 def write_heatmap(path, world, counts: np.ndarray, scale: int = 3) -> tuple[int, int]:
     """The whole world with a heat-map of ``counts`` (visits per cell); returns (H, W)."""
-    from pocketrl.games.gridmon.render import render_world, save_png
+    from pocketrl.games.gridmon.art.render import render_world, save_png
 
     image = render_world(world.maps, world.cell_tile, counts, scale=scale)
     save_png(path, image)

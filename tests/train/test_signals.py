@@ -16,7 +16,7 @@ def test_signal_saves_a_checkpoint_and_exits_cleanly(tmp_path, sig):
     cmd = [
         sys.executable,
         "-m",
-        "pocketrl.train.command",
+        "pocketrl.commands.train",
         "--preset",
         "toy",
         "--steps",

@@ -3,10 +3,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pocketrl.games.gridmon import constants as C
 from pocketrl.games.gridmon.config import GridmonConfig
+from pocketrl.games.gridmon.core import constants as C
 from pocketrl.games.gridmon.env import GridmonEnv
-from pocketrl.games.gridmon.world import load_world
+from pocketrl.games.gridmon.world.load import load_world
 
 TEST_DATA = str(Path(__file__).parent / "data")
 

@@ -3,8 +3,8 @@ experience, trainer victories, badges, blackout and the champion."""
 
 import numpy as np
 
-from pocketrl.games.gridmon import constants as C
-from pocketrl.games.gridmon.rules_py import max_hp, stat
+from pocketrl.games.gridmon.core import constants as C
+from pocketrl.games.gridmon.oracle.formulas import max_hp, stat
 
 from .conftest import act, pos, put, tiny_env
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from pocketrl.games.gridmon import constants as C
+from pocketrl.games.gridmon.core import constants as C
 
 from .conftest import act, put, tiny_env
 

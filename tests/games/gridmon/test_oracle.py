@@ -4,10 +4,10 @@ import time
 
 import numpy as np
 
-from pocketrl.games.gridmon import constants as C
 from pocketrl.games.gridmon.config import GridmonConfig
+from pocketrl.games.gridmon.core import constants as C
 from pocketrl.games.gridmon.env import GridmonEnv
-from pocketrl.games.gridmon.oracle import Oracle, run_oracle
+from pocketrl.games.gridmon.oracle.expert import Oracle, run_oracle
 
 from .conftest import tiny_env
 

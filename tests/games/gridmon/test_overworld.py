@@ -1,6 +1,6 @@
 """Movement, collision, warps, ledges, encounters, sight lines and each gate."""
 
-from pocketrl.games.gridmon import constants as C
+from pocketrl.games.gridmon.core import constants as C
 
 from .conftest import act, give_key, pos, put
 

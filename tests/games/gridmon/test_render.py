@@ -9,17 +9,17 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from pocketrl.games.gridmon import constants as C
-from pocketrl.games.gridmon.font import FONT
-from pocketrl.games.gridmon.monster_art import monster_sprite
-from pocketrl.games.gridmon.render import (
+from pocketrl.games.gridmon.art.font import FONT
+from pocketrl.games.gridmon.art.monsters import monster_sprite
+from pocketrl.games.gridmon.art.render import (
     FrameView,
     frame_caption,
     render_frame,
     render_world,
     save_png,
 )
-from pocketrl.games.gridmon.sprites import ATLAS
+from pocketrl.games.gridmon.art.sprites import ATLAS
+from pocketrl.games.gridmon.core import constants as C
 
 
 def _view(**kw) -> FrameView:

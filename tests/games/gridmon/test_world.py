@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pocketrl.games.gridmon.records import DataError
-from pocketrl.games.gridmon.world import load_world
+from pocketrl.games.gridmon.world.load import load_world
+from pocketrl.games.gridmon.world.records import DataError
 
 from .conftest import TEST_DATA
 

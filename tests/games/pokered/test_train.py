@@ -22,7 +22,7 @@ def test_policy_reads_the_pokered_observation(test_rom):
 
 
 def test_short_train_run(test_rom, tmp_path):
-    from pocketrl.train import command
+    from pocketrl.commands import train as command
 
     code = command.main(
         [
@@ -37,7 +37,7 @@ def test_short_train_run(test_rom, tmp_path):
 
 
 def test_train_names_the_rom_flag_when_the_rom_is_missing(tmp_path, capsys, monkeypatch):
-    from pocketrl.train import command
+    from pocketrl.commands import train as command
 
     monkeypatch.delenv("POCKETRL_ROM", raising=False)
     code = command.main(

@@ -8,7 +8,7 @@ import signal
 import numpy as np
 import pytest
 
-import pocketrl.vec as vec
+import pocketrl.games.vec as vec
 from pocketrl.games.pokered.env import OBS_SPEC
 
 from .conftest import DOWN, RIGHT, make_env

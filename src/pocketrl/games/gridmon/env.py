@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..contract import check_actions
-from . import constants as C
 from .config import REWARD_COMPONENTS, GridmonConfig
-from .engine import reset_batch, step_batch, write_obs_batch
-from .observe import STATE_SIZE
-from .state import (
+from .core import constants as C
+from .core.engine import reset_batch, step_batch, write_obs_batch
+from .core.observe import STATE_SIZE
+from .core.state import (
     allocate,
     make_state_tuple,
     restore_rows,
@@ -17,8 +17,8 @@ from .state import (
     state_layout,
     world_fingerprint,
 )
-from .tables import pack_world
-from .world import World, load_world
+from .core.tables import pack_world
+from .world.load import World, load_world
 
 OBS_KEYS = ("tiles", "visited", "map_id", "species", "state")
 
@@ -128,7 +128,7 @@ class GridmonEnv:
         write_obs_batch(self.state, self.tables, ids, self._obs_t)
 
     def render(self, env_id: int = 0) -> np.ndarray:
-        from .render import render_frame
+        from .art.render import render_frame
         from .view import frame_view
 
         return render_frame(frame_view(self, int(env_id)))

@@ -12,7 +12,7 @@ import sys
 
 import numpy as np
 
-from . import constants as C
+from .core import constants as C
 from .view import messages, party_lines, status_line
 
 TILE_CHARS = " #T^=._:,~v*DH$oN?!tLlCG"  # one per tile id, VOID first
@@ -53,7 +53,7 @@ def battle_text(env, i: int) -> list[str]:
     a, w = env.arrays, env.world
     if a["battle"][i] == C.NO_BATTLE:
         return []
-    from .rules_py import max_hp
+    from .oracle.formulas import max_hp
 
     k = int(a["e_active"][i])
     sp, lv = int(a["e_species"][i, k]), int(a["e_level"][i, k])

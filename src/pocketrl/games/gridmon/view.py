@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from . import constants as C
-from .render import FrameView
-from .rules_py import max_hp
+from .art.render import FrameView
+from .core import constants as C
+from .oracle.formulas import max_hp
 
 ITEM_NAMES = ("ball", "potion", "money")
 CANT_TEXT = (

@@ -1,7 +1,7 @@
 """PokeredEnv: Pokémon Red on PyBoy behind the batched contract in games/contract.py.
 
 Each env is one headless PyBoy (emulator.py). The emulators run in worker processes
-(``pocketrl.vec.WorkerPool``: batch buffers in shared memory, nothing pickled per step)
+(``pocketrl.games.vec.WorkerPool``: batch buffers in shared memory, nothing pickled per step)
 or, with ``workers = 0``, in this process. Autoreset follows the contract: the step that
 ends an episode starts the next one and puts the last observation in
 ``info["final_obs"]``. Episodes end by truncation at ``horizon`` or, terminated, on
@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ...vec import WorkerPool, carve, layout_bytes
 from ..contract import check_actions
+from ..vec import WorkerPool, carve, layout_bytes
 from .config import REWARD_COMPONENTS, PokeredConfig
 from .emulator import STATE_SIZE, Emulator
 from .rewards import MILESTONES, VIEW_H, VIEW_W

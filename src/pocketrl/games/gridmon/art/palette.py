@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import constants as C
+from ..core import constants as C
 
 # --- Palettes: 4 shades each, lightest first ------------------------------------------
 _PAL = {

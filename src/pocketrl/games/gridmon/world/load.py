@@ -13,12 +13,12 @@ from pathlib import Path
 
 import numpy as np
 
-from . import constants as C
+from ..core import constants as C
 from .mapfile import MapFile, read_map
 from .monsters import Monsters, load_monsters
 from .records import DataError, Record, read_records
 
-DATA_DIR = Path(__file__).parent / "data"
+DATA_DIR = Path(__file__).parent.parent / "data"
 STATIC_BLOCKING_FOR_SIGHT = {C.FLOOR, C.INDOOR, C.CAVE, C.GRASS, C.WARP}
 
 
@@ -195,6 +195,6 @@ def _read_header(path: Path, monsters: Monsters) -> _Header:
 
 
 def _build(name: str, h: _Header, monsters: Monsters, mapfiles: list[MapFile]) -> World:
-    from .worldbuild import build_world
+    from .build import build_world
 
     return build_world(name, h, monsters, mapfiles)

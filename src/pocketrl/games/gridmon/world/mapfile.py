@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import constants as C
+from ..core import constants as C
 from .monsters import Monsters
 from .records import DataError, Record, parse_record
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .constants import MAX_TYPES
+from ..core.constants import MAX_TYPES
 from .records import DataError, Record, read_records
 
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import constants as C
+from ..core import constants as C
 from .font import draw_text, text_width
-from .monster_art import monster_sprite
+from .monsters import monster_sprite
 from .palette import KIND_INDEX, PALETTES, TILE_FLAT
 from .sprites import ATLAS, GRASS_FRONT, PLAYER_MASK, PLAYER_RGB
 

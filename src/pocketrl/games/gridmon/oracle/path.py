@@ -19,9 +19,9 @@ from collections import OrderedDict
 
 import numpy as np
 
-from . import constants as C
-from .jit import kernel
-from .world import World
+from ..core import constants as C
+from ..core.jit import kernel
+from ..world.load import World
 
 INF = 1 << 30
 GRASS_COST = 1  # extra cost of a grass step when travelling: wild battles slow the trip

@@ -1,6 +1,6 @@
 """``pocketrl train``: the sub-command (flags, run dir, resume, the closing summary).
 
-``add_parser(subparsers)`` registers it on the CLI; ``python -m pocketrl.train.command``
+``add_parser(subparsers)`` registers it on the CLI; ``python -m pocketrl.commands.train``
 runs it alone.
 """
 
@@ -169,7 +169,7 @@ def print_summary(result) -> None:
 
 
 def main(argv=None) -> int:
-    """``python -m pocketrl.train.command``: the train sub-command on its own."""
+    """``python -m pocketrl.commands.train``: the train sub-command on its own."""
     parser = argparse.ArgumentParser(prog="pocketrl train")
     configure_parser(parser)
     return run(parser.parse_args(argv))

@@ -4,7 +4,7 @@ import argparse
 
 import pytest
 
-from pocketrl.train import command
+from pocketrl.commands import train as command
 
 
 def _parse(argv):

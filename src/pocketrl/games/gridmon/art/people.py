@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .art import art
+from .pixels import art
 
 # --- People: 16x16, facing down; heads (rows 0-4) + face (5-9) + body (10-15) -------
 _HEADS = {

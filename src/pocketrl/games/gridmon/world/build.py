@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import constants as C
+from ..core import constants as C
 from .mapfile import MapFile
 from .monsters import Monsters
 from .records import DataError, Record
 
 
 def build_world(name, h, monsters: Monsters, mapfiles: list[MapFile]):
-    from .world import ENTITY_COLUMNS, MapInfo, World
+    from .load import ENTITY_COLUMNS, MapInfo, World
 
     names = [m.name for m in mapfiles]
     maps, off = [], 0
@@ -347,7 +347,7 @@ class _Builder:
 
 def _sight_lines(ents, maps, cell_tile) -> np.ndarray:
     """cell -> the trainer whose line of sight covers it (the first declared wins)."""
-    from .world import STATIC_BLOCKING_FOR_SIGHT
+    from .load import STATIC_BLOCKING_FOR_SIGHT
 
     watch = np.full(cell_tile.shape[0], -1, np.int32)
     for i, e in enumerate(ents):

@@ -14,10 +14,10 @@ import math
 
 import numpy as np
 
-from . import constants as C
-from .battle import STRUGGLE_POWER
-from .rules_py import max_hp, stat
-from .world import World
+from ..core import constants as C
+from ..core.battle import STRUGGLE_POWER
+from ..world.load import World
+from .formulas import max_hp, stat
 
 MEAN_ROLL = 0.925  # mean of the 0.85..1.0 damage roll
 CATCH_HP = 0.3  # weaken a wanted wild monster to this share of its HP before throwing

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import constants as C
-from .art import art, over
+from ..core import constants as C
 from .palette import PALETTES
-from .people_art import PLAYER_ART, person
+from .people import PLAYER_ART, person
+from .pixels import art, over
 
 
 # --- Terrain (full tiles) ----------------------------------------------------------

@@ -20,12 +20,12 @@ import time
 
 import numpy as np
 
-from . import constants as C
-from .config import GridmonConfig
-from .env import GridmonEnv
-from .oracle_battle import BattlePolicy, grown, hp_left_after, strong_against
-from .oracle_path import INF, Knowledge
-from .rules_py import max_hp
+from ..config import GridmonConfig
+from ..core import constants as C
+from ..env import GridmonEnv
+from .battle import BattlePolicy, grown, hp_left_after, strong_against
+from .formulas import max_hp
+from .path import INF, Knowledge
 
 ARRIVED, STOPPED, BLACKOUT, NEED_HEAL, UNREACHABLE = range(5)
 POTION_AT = 0.5  # use potions on the map while the carry is below this share of its HP

@@ -10,8 +10,8 @@ from collections import namedtuple
 
 import numpy as np
 
-from .config import REWARD_COMPONENTS, GridmonConfig
-from .world import World
+from ..config import REWARD_COMPONENTS, GridmonConfig
+from ..world.load import World
 
 WORLD_FIELDS = (
     # maps

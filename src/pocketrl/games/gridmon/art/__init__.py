@@ -1,0 +1,1 @@
+"""Pictures: frames, sprites, palette, font, the world map and its heat-map."""

@@ -1,0 +1,1 @@
+"""The compiled batched step: engine, rules, overworld, battle, observe, state, tables."""

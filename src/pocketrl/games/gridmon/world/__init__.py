@@ -1,0 +1,1 @@
+"""Loading and validating the text world into flat tables: records, maps, monsters."""
