@@ -13,7 +13,7 @@ from pocketrl.games.gridmon.env import GridmonEnv
 
 EVAL_FIELDS = {
     "agent",
-    "world",
+    "game",
     "num_envs",
     "steps",
     "seed",
@@ -73,7 +73,7 @@ def test_replay_reproduces_the_game():
     config = GridmonConfig(world="mini", horizon=10**6)
     env = GridmonEnv(4, config, seed=7)
     r = evaluate(env, RandomAgent(4, 7, seed=1), 60, "random", seed=7)
-    frames = list(replay_frames(config, 7 + 2, r.actions[:, 2]))
+    frames = list(replay_frames("gridmon", config, 7 + 2, r.actions[:, 2]))
     env2 = GridmonEnv(4, config, seed=7)
     for a in r.actions:
         env2.step(a.astype(np.int64))

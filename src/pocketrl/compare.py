@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pocketrl.atomic import atomic_savefig
+
 
 def train_minutes(record: dict) -> float:
     """Training wall-clock of a record in minutes (continued across resumes)."""
@@ -95,7 +97,5 @@ def plot(runs: dict[str, list[dict]], path: Path) -> None:
             ax.set_ylabel(label)
             ax.grid(alpha=0.3)
     axes[0, 0].legend(fontsize=8)
-    tmp = Path(path).with_suffix(".tmp.png")
-    fig.savefig(tmp, dpi=110)
+    atomic_savefig(fig, path, dpi=110)
     plt.close(fig)
-    tmp.replace(path)

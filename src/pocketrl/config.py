@@ -18,11 +18,14 @@ from pathlib import Path
 
 import tomllib
 
+from pocketrl.atomic import atomic_write_text
+from pocketrl.games import GAMES
 from pocketrl.games.gridmon.config import GridmonConfig
 from pocketrl.games.pokered.config import PokeredConfig
 from pocketrl.games.toy import ToyConfig
 
-GAMES = ("gridmon", "toy", "pokered")
+# The TrainConfig field that holds each game's own settings.
+GAME_SECTIONS = {"gridmon": "env", "pokered": "pokered", "toy": "toy"}
 
 
 class ConfigError(ValueError):
@@ -129,6 +132,11 @@ class TrainConfig:
     policy: PolicyConfig = field(default_factory=PolicyConfig)
     ppo: PPOConfig = field(default_factory=PPOConfig)
     explore: ExploreConfig = field(default_factory=ExploreConfig)
+
+    @property
+    def game_config(self):
+        """The settings of the game being played (``env``, ``pokered`` or ``toy``)."""
+        return getattr(self, GAME_SECTIONS[self.game])
 
     @property
     def batch_size(self) -> int:
@@ -370,10 +378,7 @@ def _toml_value(v) -> str:
 
 def save_config(cfg: TrainConfig, path: Path) -> None:
     """Write ``config.toml`` atomically (write then rename)."""
-    path = Path(path)
-    tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text(to_toml(cfg))
-    tmp.replace(path)
+    atomic_write_text(path, to_toml(cfg))
 
 
 def load_config(path: Path) -> TrainConfig:

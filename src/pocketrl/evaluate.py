@@ -28,14 +28,14 @@ class MilestoneRow:
 @dataclass
 class EvalResult:
     agent: str
-    world: str
+    game: str  # the game's label: gridmon/main, gridmon/mini, pokered, ...
     num_envs: int
     steps: int
     seed: int
     seconds: float
     milestones: list[MilestoneRow]
     explored_mean: float  # tiles in each env's exploration memory at the end, averaged
-    explored_union: int  # distinct tiles visited by any env
+    explored_union: int  # distinct tiles visited by any env (-1: the game does not count)
     first_step: np.ndarray = field(repr=False)  # (num_envs, M) eval step reached, -1 never
     actions: np.ndarray | None = field(default=None, repr=False)  # (steps, num_envs) uint8
 
@@ -64,9 +64,6 @@ def evaluate(
     actions = np.zeros((steps, env.num_envs), np.uint8) if record_actions else None
     m = len(env.milestones)
     first = np.full((env.num_envs, m), -1, np.int64)
-    counts = getattr(env, "visit_counts", None)  # per-cell visits of the whole batch
-    if counts is not None:
-        counts[:] = 0
     t0 = time.perf_counter()
     for t in range(1, steps + 1):
         action = agent.act(obs)
@@ -96,14 +93,14 @@ def evaluate(
         )
     return EvalResult(
         agent_name,
-        getattr(env.config, "world", "?"),
+        env.label,
         env.num_envs,
         steps,
         seed,
         seconds,
         rows,
         float(info["explored"].mean()),
-        int((counts > 0).sum()) if counts is not None else -1,
+        env.coverage(),
         first,
         actions,
     )
@@ -111,7 +108,7 @@ def evaluate(
 
 def table(r: EvalResult) -> str:
     lines = [
-        f"{r.agent} on gridmon/{r.world}: {r.num_envs} envs x {r.steps:,} steps "
+        f"{r.agent} on {r.game}: {r.num_envs} envs x {r.steps:,} steps "
         f"(seed {r.seed}, {r.seconds:.1f} s)",
         f"{'milestone':<14}{'envs':>12}{'median step':>14}{'best step':>12}",
     ]
@@ -121,10 +118,8 @@ def table(r: EvalResult) -> str:
         lines.append(
             f"{row.name:<14}{f'{row.reached}/{r.num_envs}':>8} {row.share:>4.0%}{med:>13}{best:>12}"
         )
-    lines.append(
-        f"explored tiles: {r.explored_mean:,.0f} per env (episode memory), "
-        f"{r.explored_union:,} distinct over all envs"
-    )
+    union = f", {r.explored_union:,} distinct over all envs" if r.explored_union >= 0 else ""
+    lines.append(f"explored tiles: {r.explored_mean:,.0f} per env (episode memory){union}")
     return "\n".join(lines)
 
 

@@ -19,7 +19,7 @@ def test_new_milestone_sets_become_cells_and_restarts_restore_them():
     archive = Archive(ExploreConfig(restart_fraction=1.0), 4, 2, np.random.default_rng(0))
     obs, info = _walk_right(game, 4)  # x = 4 = halfway on the 8-wide corridor
     done = np.zeros(4, bool)
-    archive.observe(game, info["milestones"], done, obs, global_step=16)
+    archive.observe(game, info["milestones"], done, global_step=16)
     assert len(archive.cells) == 1 and archive.best.count == 1
     # a truncated env restarts from the halfway cell with that cell's observation
     other = ToyGame(4)
@@ -34,10 +34,9 @@ def test_new_milestone_sets_become_cells_and_restarts_restore_them():
 def test_archive_is_bounded_and_keeps_the_best():
     game = ToyGame(1)
     archive = Archive(ExploreConfig(archive_size=2), 1, 3, np.random.default_rng(0))
-    obs = game.obs
     sets = [[1, 0, 0], [0, 1, 0], [1, 1, 0], [0, 0, 1], [1, 1, 1]]
     for step, row in enumerate(sets):
-        archive.observe(game, np.array([row], bool), np.zeros(1, bool), obs, step)
+        archive.observe(game, np.array([row], bool), np.zeros(1, bool), step)
     assert len(archive.cells) == 2
     assert archive.best.count == 3
     assert sorted(c.count for c in archive.cells.values()) == [2, 3]
@@ -47,7 +46,7 @@ def test_done_envs_and_empty_sets_are_not_archived():
     game = ToyGame(2)
     archive = Archive(ExploreConfig(), 2, 2, np.random.default_rng(0))
     ms = np.array([[True, False], [False, False]])
-    archive.observe(game, ms, np.array([True, False]), game.obs, 0)
+    archive.observe(game, ms, np.array([True, False]), 0)
     assert not archive.cells
     assert len(archive.restart(game, np.array([True, True]), game.obs)) == 0
 
@@ -56,7 +55,7 @@ def test_state_dict_roundtrip():
     game = ToyGame(2)
     a = Archive(ExploreConfig(), 2, 2, np.random.default_rng(0))
     obs, info = _walk_right(game, 4)
-    a.observe(game, info["milestones"], np.zeros(2, bool), obs, 5)
+    a.observe(game, info["milestones"], np.zeros(2, bool), 5)
     b = Archive(ExploreConfig(), 2, 2, np.random.default_rng(1))
     b.load_state_dict(a.state_dict())
     assert b.best.snapshot == a.best.snapshot and b.best.found_step == 5
@@ -67,12 +66,12 @@ def test_events_are_part_of_the_key_and_rank():
     game = ToyGame(2)
     archive = Archive(ExploreConfig(), 2, 2, np.random.default_rng(0))
     none = np.zeros((2, 2), bool)
-    archive.observe(game, none, np.zeros(2, bool), game.obs, 1, events=np.array([0, 2]))
-    archive.observe(game, none, np.zeros(2, bool), game.obs, 2, events=np.array([1, 2]))
+    archive.observe(game, none, np.zeros(2, bool), 1, events=np.array([0, 2]))
+    archive.observe(game, none, np.zeros(2, bool), 2, events=np.array([1, 2]))
     assert len(archive.cells) == 2 and archive.best.events == 2
     one = np.array([[True, False], [False, False]])
-    archive.observe(game, one, np.zeros(2, bool), game.obs, 3, events=np.array([1, 2]))
+    archive.observe(game, one, np.zeros(2, bool), 3, events=np.array([1, 2]))
     assert archive.best.count == 1 and archive.best.events == 1  # milestones rank first
     off = Archive(ExploreConfig(key_events=False), 2, 2, np.random.default_rng(0))
-    off.observe(game, none, np.zeros(2, bool), game.obs, 1, events=np.array([3, 2]))
+    off.observe(game, none, np.zeros(2, bool), 1, events=np.array([3, 2]))
     assert not off.cells

@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from pocketrl.agents.policy import sample_actions
+
 
 @dataclass
 class LoadedPolicy:
@@ -21,27 +23,23 @@ class LoadedPolicy:
     state_dict: dict
 
     @property
-    def world(self) -> str:
-        return self.config.env.world
-
-    @property
-    def rewards(self):
-        return self.config.env.rewards
+    def trained_on(self) -> str:
+        """The game (and gridmon world) the run trained on, e.g. ``gridmon/main``."""
+        game = self.config.game
+        return f"gridmon/{self.config.env.world}" if game == "gridmon" else game
 
     def agent(self, env, greedy: bool = False, seed: int = 0) -> PolicyAgent:
         """A policy agent for ``env`` (which must be the same game as the run's)."""
         from pocketrl.agents.policy import Policy
 
-        policy = Policy(
-            env.obs_spec, getattr(env, "obs_vocab", {}), env.num_actions, self.config.policy
-        )
+        policy = Policy(env.obs_spec, env.obs_vocab, env.num_actions, self.config.policy)
         try:
             policy.load_state_dict(self.state_dict)
         except RuntimeError as e:
             first = str(e).strip().splitlines()[0]
             raise ValueError(
-                f"{self.path} does not fit this game's observations (world "
-                f"{env.config.world!r}; the run trained on {self.world!r}): {first}"
+                f"{self.path} does not fit the observations of {env.label} (the run "
+                f"trained on {self.trained_on}): {first}"
             ) from None
         policy.eval()
         return PolicyAgent(policy, env.num_envs, greedy, seed)
@@ -61,10 +59,8 @@ class PolicyAgent:
         obs_t = {k: torch.as_tensor(v) for k, v in obs.items()}
         logits, _, self.state = self.policy.step(obs_t, self.state, self.starts)
         self.starts.zero_()
-        if self.greedy:
-            return logits.argmax(-1).numpy()
-        probs = torch.softmax(logits, -1)
-        return torch.multinomial(probs, 1, generator=self.generator).squeeze(1).numpy()
+        actions, _ = sample_actions(logits, self.generator, self.greedy)
+        return actions.numpy()
 
 
 def load_policy(target) -> LoadedPolicy:
@@ -85,8 +81,4 @@ def load_policy(target) -> LoadedPolicy:
         config = from_dict(data["config"], where=str(path))
     except (CheckpointError, KeyError) as e:
         raise ValueError(f"cannot use {path}: {e}") from None
-    if getattr(config, "game", "gridmon") != "gridmon":
-        raise ValueError(
-            f"{path} is a policy for the game {config.game!r}; eval and watch play gridmon"
-        )
     return LoadedPolicy(path, config, data["model"])

@@ -228,11 +228,21 @@ def count_params(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
-def sample_actions(logits: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Sample one action per row (Gumbel-max) and return (actions, logprobs)."""
+def sample_actions(
+    logits: torch.Tensor, generator: torch.Generator | None = None, greedy: bool = False
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """One action per row and its log-probability: ``(actions, logprobs)``.
+
+    The one sampler of the project (training rollouts, eval, watch, search). Sampling is
+    Gumbel-max with uniform noise from ``generator`` (torch's global one when None);
+    ``greedy`` takes the most likely action instead and draws nothing.
+    """
     logp = torch.log_softmax(logits, -1)
-    u = torch.rand_like(logp).clamp_(1e-12, 1.0)
-    actions = torch.argmax(logp - torch.log(-torch.log(u)), -1)
+    if greedy:
+        actions = torch.argmax(logp, -1)
+    else:
+        u = torch.rand(logp.shape, generator=generator, dtype=logp.dtype, device=logp.device)
+        actions = torch.argmax(logp - torch.log(-torch.log(u.clamp_(1e-12, 1.0))), -1)
     return actions, logp.gather(-1, actions.unsqueeze(-1)).squeeze(-1)
 
 

@@ -25,10 +25,9 @@ def pin_one_core() -> str:
 
 
 def measure(num_envs: int, seconds: float, world: str, seed: int = 0) -> dict:
-    from pocketrl.games.gridmon.config import GridmonConfig
-    from pocketrl.games.gridmon.env import GridmonEnv
+    from pocketrl.games import make_game
 
-    env = GridmonEnv(num_envs, GridmonConfig(world=world), seed=seed)
+    env = make_game("gridmon", num_envs, seed, world=world)
     rng = np.random.default_rng(seed)
     table = rng.integers(0, env.num_actions, (64, num_envs), dtype=np.int64)
     for k in range(3):  # warm up (compilation is cached on disk after the first run)

@@ -1,9 +1,16 @@
-"""What eval and watch share: choosing the agent (a trained policy or a built-in one)."""
+"""What eval and watch share: choosing the agent (a trained policy or a built-in one) and
+the game it plays, then building that game through the one factory (games/__init__.py)."""
 
 from __future__ import annotations
 
 import argparse
+import copy
+from dataclasses import dataclass
 from pathlib import Path
+
+from .game_args import add_game_args, game_overrides
+
+BUILT_IN_AGENTS = ("random", "oracle")
 
 
 def add_agent_args(p: argparse.ArgumentParser) -> None:
@@ -16,12 +23,15 @@ def add_agent_args(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--agent",
-        choices=["random", "oracle"],
+        choices=list(BUILT_IN_AGENTS),
         default=None,
-        help="a built-in agent instead of a TARGET",
+        help="a built-in agent instead of a TARGET (oracle: gridmon only)",
     )
     p.add_argument(
-        "--world", default=None, help="gridmon world (main, mini; default: the run's, else main)"
+        "--world",
+        default=None,
+        help="gridmon world: main, mini or a path to your own world folder "
+        "(default: the run's, else main)",
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the games and the agent")
     p.add_argument(
@@ -29,10 +39,26 @@ def add_agent_args(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="policy: take the most likely action instead of sampling",
     )
+    add_game_args(p, "default: the run's; gridmon for a built-in agent")
 
 
-def load_target(args: argparse.Namespace):
-    """(agent name, loaded policy or None, world name); a clear error for bad input."""
+@dataclass
+class Choice:
+    """The agent chosen on the command line and the game it plays."""
+
+    name: str  # "policy", "random" or "oracle"
+    loaded: object | None  # agents.load.LoadedPolicy for a TARGET
+    config: object  # a TrainConfig: the run's, or the defaults; game settings inside
+
+    @property
+    def game(self) -> str:
+        return self.config.game
+
+
+def load_target(args: argparse.Namespace) -> Choice:
+    """The agent and game of ``args``; a clear error for bad input."""
+    from pocketrl.config import TrainConfig, apply_override
+
     if (args.target is None) == (args.agent is None):
         raise ValueError("give either a TARGET (run dir or checkpoint) or --agent random|oracle")
     loaded = None
@@ -40,15 +66,46 @@ def load_target(args: argparse.Namespace):
         from pocketrl.agents.load import load_policy
 
         loaded = load_policy(args.target)
-    world = args.world or (loaded.world if loaded else "main")
-    return args.agent or "policy", loaded, world
+    config = copy.deepcopy(loaded.config) if loaded else TrainConfig()
+    trained_on = config.game
+    for item in game_overrides(args):
+        apply_override(config, item)
+    if loaded and config.game != trained_on:
+        raise ValueError(
+            f"{loaded.path} is a policy for {trained_on!r}; it cannot play {config.game!r}"
+        )
+    if args.world is not None:
+        if config.game != "gridmon":
+            raise ValueError(f"--world is a gridmon setting; this plays {config.game!r}")
+        config.env.world = args.world
+    if args.agent == "oracle" and config.game != "gridmon":
+        raise ValueError(f"the oracle plays gridmon only, not {config.game!r}")
+    config.game_config.validate()
+    return Choice(args.agent or "policy", loaded, config)
 
 
-def make_agent(name: str, loaded, env, args: argparse.Namespace):
+def game_config(choice: Choice, horizon: int):
+    """A copy of the chosen game's settings for playing ``horizon`` steps without a
+    restart (truncation then continues the game)."""
+    cfg = copy.deepcopy(choice.config.game_config)
+    cfg.horizon = horizon
+    if hasattr(cfg, "on_truncate"):  # the toy game always starts over
+        cfg.on_truncate = "continue"
+    return cfg
+
+
+def make_env(choice: Choice, num_envs: int, seed: int, horizon: int):
+    """``num_envs`` games of the chosen game (env i seeded ``seed + i``)."""
+    from pocketrl.games import make_game
+
+    return make_game(choice.game, num_envs, seed, config=game_config(choice, horizon))
+
+
+def make_agent(choice: Choice, env, args: argparse.Namespace):
     from pocketrl.evaluate import OracleAgent, RandomAgent
 
-    if name == "random":
+    if choice.name == "random":
         return RandomAgent(env.num_envs, env.num_actions, args.seed)
-    if name == "oracle":
+    if choice.name == "oracle":
         return OracleAgent(env, args.seed)
-    return loaded.agent(env, greedy=args.greedy, seed=args.seed)
+    return choice.loaded.agent(env, greedy=args.greedy, seed=args.seed)

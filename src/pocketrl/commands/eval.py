@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import asdict
 from pathlib import Path
 
-from .agent_args import add_agent_args, load_target, make_agent
+from .agent_args import add_agent_args, game_config, load_target, make_agent, make_env
 
 AGENT_DEFAULTS = {"random": (1024, 1000), "oracle": (1, 30_000), "policy": (64, 20_000)}
 
@@ -54,61 +55,52 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pocketrl.evaluate import (
-        evaluate,
-        table,
-        to_json,
-        write_json_atomic,
-    )
-    from pocketrl.games.gridmon.config import GridmonConfig
-    from pocketrl.games.gridmon.env import GridmonEnv
+    from pocketrl.evaluate import evaluate, table, to_json, write_json_atomic
 
-    name, loaded, world = load_target(args)
-    envs, steps = AGENT_DEFAULTS[name]
+    choice = load_target(args)
+    envs, steps = AGENT_DEFAULTS[choice.name]
     envs = args.envs if args.envs is not None else envs
     steps = args.steps if args.steps is not None else steps
     if envs < 1 or steps < 1:
         raise ValueError(f"--envs and --steps must be >= 1, got {envs} and {steps}")
-    config = GridmonConfig(world=world, horizon=steps + 1, on_truncate="continue")
-    if loaded is not None:
-        config.rewards = loaded.rewards
-    env = GridmonEnv(envs, config, seed=args.seed)
-    agent = make_agent(name, loaded, env, args)
-    result = evaluate(env, agent, steps, name, args.seed)
-    print(env.world.summary())
-    print(table(result))
-    out = args.out or (
-        (args.target if args.target.is_dir() else args.target.parent) / "eval"
-        if args.target is not None
-        else Path("runs") / f"eval-{name}-{world}"
-    )
-    out.mkdir(parents=True, exist_ok=True)
-    extra = {
-        "config": _config_dict(config),
-        "target": str(args.target or ""),
-        "greedy": bool(args.greedy),
-    }
-    write_json_atomic(out / "eval.json", to_json(result, extra))
-    print(f"wrote {out / 'eval.json'}")
-    if not args.no_media:
-        _write_media(out, env, config, result, args)
+    env = make_env(choice, envs, args.seed, horizon=steps + 1)
+    try:
+        agent = make_agent(choice, env, args)
+        result = evaluate(env, agent, steps, choice.name, args.seed)
+        print(env.describe())
+        print(table(result))
+        out = args.out or default_out(args.target, choice.name, env.label)
+        extra = {
+            "config": asdict(game_config(choice, steps + 1)),
+            "target": str(args.target or ""),
+            "greedy": bool(args.greedy),
+        }
+        write_json_atomic(out / "eval.json", to_json(result, extra))
+        print(f"wrote {out / 'eval.json'}")
+        if not args.no_media:
+            _write_media(out, env, choice, result, args)
+    finally:
+        env.close()
     return 0
 
 
-def _config_dict(config) -> dict:
-    from dataclasses import asdict
+def default_out(target: Path | None, agent: str, label: str) -> Path:
+    """TARGET/eval for a trained policy, else runs/eval-AGENT-WORLD (gridmon: the world's
+    name, e.g. main; other games: the game's name)."""
+    if target is not None:
+        return (target if target.is_dir() else target.parent) / "eval"
+    return Path("runs") / f"eval-{agent}-{label.split('/')[-1]}"
 
-    return asdict(config)
 
-
-def _write_media(out: Path, env, config, result, args) -> None:
+def _write_media(out: Path, env, choice, result, args) -> None:
     from pocketrl.media import replay_frames, write_gif, write_heatmap
 
     best = result.best_env()
     actions = result.actions[: args.gif_steps, best]
-    frames = replay_frames(config, args.seed + best, actions, max(1, args.gif_frames))
+    config = game_config(choice, result.steps + 1)
+    frames = replay_frames(choice.game, config, args.seed + best, actions, max(1, args.gif_frames))
     n = write_gif(out / "rollout.gif", frames)
-    h, w = write_heatmap(out / "heatmap.png", env.world, env.visit_counts)
-    print(
-        f"wrote {out / 'rollout.gif'} (env {best}, {n} frames) and {out / 'heatmap.png'} ({w}x{h})"
-    )
+    print(f"wrote {out / 'rollout.gif'} (env {best}, {n} frames)")
+    size = write_heatmap(out / "heatmap.png", env)
+    if size is not None:
+        print(f"wrote {out / 'heatmap.png'} ({size[1]}x{size[0]})")

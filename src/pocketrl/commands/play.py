@@ -16,12 +16,11 @@ def add_parser(subparsers) -> None:
 
 
 def run(args) -> int:
-    from pocketrl.games.gridmon.config import GridmonConfig
-    from pocketrl.games.gridmon.env import GridmonEnv
+    from pocketrl.games import make_game
     from pocketrl.games.gridmon.play import play
 
-    env = GridmonEnv(
-        1, GridmonConfig(world=args.world, horizon=10**9, on_truncate="continue"), seed=args.seed
+    env = make_game(
+        "gridmon", 1, args.seed, world=args.world, horizon=10**9, on_truncate="continue"
     )
     steps = play(env)
     print(f"played {steps} steps")

@@ -7,11 +7,11 @@ runs it alone.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
 
+from pocketrl.commands.game_args import add_game_args, game_overrides
 from pocketrl.config import ConfigError, apply_override, load_config, make_config
 from pocketrl.train.checkpoint import CheckpointError, checkpoint_path
 
@@ -58,42 +58,7 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--device", default=None, help="cpu, cuda, cuda:N or auto")
     p.add_argument("--no-progress", action="store_true", help="no live progress line")
-    p.add_argument(
-        "--game",
-        choices=["gridmon", "pokered", "toy"],
-        default=None,
-        help="game to train on (default: the preset's; gridmon)",
-    )
-    p.add_argument(
-        "--rom",
-        default=None,
-        metavar="PATH",
-        help="pokered: your Pokemon Red ROM (or set POCKETRL_ROM); implies --game pokered",
-    )
-    p.add_argument(
-        "--state", default=None, metavar="FILE", help="pokered: a PyBoy save state to start from"
-    )
-    p.add_argument(
-        "--allow-any-rom",
-        action="store_true",
-        help="pokered: accept a ROM whose SHA-1 is not Pokemon Red (UE)",
-    )
-
-
-def _game_overrides(args) -> list[str]:
-    """--game/--rom/--state/--allow-any-rom as config overrides."""
-    out = []
-    game = args.game or ("pokered" if args.rom or args.state or args.allow_any_rom else None)
-    if game is not None:
-        out.append(f'game="{game}"')
-    if game == "pokered":
-        if args.rom is not None:
-            out.append(f"pokered.rom={json.dumps(str(args.rom))}")
-        if args.state is not None:
-            out.append(f"pokered.state={json.dumps(str(args.state))}")
-        if args.allow_any_rom:
-            out.append("pokered.allow_any_rom=true")
-    return out
+    add_game_args(p, "default: the preset's; gridmon")
 
 
 def build_config(args):
@@ -107,7 +72,7 @@ def build_config(args):
         extra.append(f"seed={args.seed}")
     if args.device is not None:
         extra.append(f'device="{args.device}"')
-    extra += _game_overrides(args)
+    extra += game_overrides(args)
     if args.resume is not None:
         if args.preset or args.run_dir:
             raise ConfigError(

@@ -1,4 +1,5 @@
-"""``pocketrl watch``: an agent plays gridmon live in the terminal (the `play` view)."""
+"""``pocketrl watch``: an agent plays one game live in the terminal (gridmon: the `play`
+view; other games: a status line per step)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import argparse
 import sys
 import time
 
-from .agent_args import add_agent_args, load_target, make_agent
+from .agent_args import add_agent_args, load_target, make_agent, make_env
 
 
 def add_parser(subparsers) -> None:
@@ -23,18 +24,18 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pocketrl.games.gridmon.config import GridmonConfig
-    from pocketrl.games.gridmon.env import GridmonEnv
-    from pocketrl.games.gridmon.play import screen
-
     if args.fps <= 0:
         raise ValueError(f"--fps must be > 0, got {args.fps}")
-    name, loaded, world = load_target(args)
-    config = GridmonConfig(world=world, horizon=10**9, on_truncate="continue")
-    if loaded is not None:
-        config.rewards = loaded.rewards
-    env = GridmonEnv(1, config, seed=args.seed)
-    agent = make_agent(name, loaded, env, args)
+    choice = load_target(args)
+    env = make_env(choice, 1, args.seed, horizon=10**9)
+    try:
+        _watch(env, make_agent(choice, env, args), args)
+    finally:
+        env.close()
+    return 0
+
+
+def _watch(env, agent, args: argparse.Namespace) -> None:
     live = sys.stdout.isatty()
     label = args.agent or str(args.target)
     obs, t = env.obs, 0
@@ -44,9 +45,17 @@ def run(args: argparse.Namespace) -> int:
             t += 1
             if live:
                 sys.stdout.write("\x1b[2J\x1b[H")
-            print(screen(env, 0, f"watching {label} on gridmon/{world}, step {t} (Ctrl-C stops)"))
+            print(_screen(env, f"watching {label} on {env.label}, step {t} (Ctrl-C stops)"))
             sys.stdout.flush()
             time.sleep(1.0 / args.fps)
     except KeyboardInterrupt:
         print(f"\nstopped after {t} steps")
-    return 0
+
+
+def _screen(env, title: str) -> str:
+    """gridmon's text view (map, party, battle); other games: their caption."""
+    if env.label.startswith("gridmon/"):
+        from pocketrl.games.gridmon.play import screen
+
+        return screen(env, 0, title)
+    return f"{title}\n{env.caption(0)}"

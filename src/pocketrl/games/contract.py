@@ -35,6 +35,10 @@ class BatchedGame(Protocol):
         reward_components: names of the reward parts reported in ``info``.
         obs_vocab: name -> number of distinct values of each integer obs field (the
             policy embeds them).
+        obs: the observation buffers, name -> (num_envs, *shape) array: what ``reset``
+            and ``step`` return (the same arrays, overwritten in place).
+        label: what is being played, for tables and output names: ``gridmon/main``,
+            ``gridmon/<world folder>``, ``pokered``, ``toy``.
 
     ``step`` info (all arrays, batch-first):
         ``reward/<component>`` (num_envs,) float32: weighted part; they sum to reward.
@@ -57,6 +61,8 @@ class BatchedGame(Protocol):
     milestones: list[str]
     reward_components: list[str]
     obs_vocab: dict[str, int]
+    obs: Obs
+    label: str
 
     def reset(self, seed: int | None = None) -> Obs: ...
 
@@ -68,11 +74,32 @@ class BatchedGame(Protocol):
 
     def restore(self, env_ids, states: list[bytes]) -> None:
         """Put each listed env into a state made by ``snapshot`` (any env of any batch
-        of the same game and world). The next ``step`` continues from it."""
+        of the same game and world). The next ``step`` continues from it, and the rows
+        of the listed envs in the observation buffers (``obs`` of the last ``reset`` /
+        ``step``) already hold the restored envs' observations."""
         ...
 
     def render(self, env_id: int) -> np.ndarray:
         """(144, 160, 3) uint8 frame of one env."""
+        ...
+
+    def caption(self, env_id: int) -> str:
+        """A short status line of one env for people (badges, levels), e.g. under a
+        GIF frame."""
+        ...
+
+    def describe(self) -> str:
+        """What is being played, in a line or two (e.g. the world's size)."""
+        ...
+
+    def coverage(self) -> int:
+        """Distinct places (tiles, map cells) visited by any env of the batch since the
+        last ``reset``; -1 when the game does not count them."""
+        ...
+
+    def heatmap(self) -> np.ndarray | None:
+        """(H, W, 3) uint8 picture of the game's world with every env's visits since the
+        last ``reset``, or None when the game has no such picture."""
         ...
 
     def close(self) -> None: ...

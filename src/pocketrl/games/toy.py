@@ -54,6 +54,7 @@ class ToyGame:
     num_actions = 7
     milestones = ["halfway", "goal"]
     reward_components = ["explore", "goal"]
+    label = "toy"
 
     def __init__(self, num_envs: int, config: ToyConfig | None = None, seed: int = 0):
         self.cfg = cfg = config or ToyConfig()
@@ -171,6 +172,7 @@ class ToyGame:
             self._milestones[i] = np.frombuffer(blob[48:50], bool)
             self._milestone_step[i] = np.frombuffer(blob[50:66], np.int64)
             self._visited[i] = np.frombuffer(blob[66:], np.uint8).reshape(self._visited[i].shape)
+        self._observe(self.obs)
 
     def render(self, env_id: int) -> np.ndarray:
         """(144, 160, 3) frame: floor grey, goal green, visited blue, player red."""
@@ -184,6 +186,18 @@ class ToyGame:
                 color = (200, 30, 30)
             frame[y * s : (y + 1) * s, x * s : (x + 1) * s] = color
         return frame
+
+    def caption(self, env_id: int = 0) -> str:
+        return f"x {int(self._x[env_id])} goal {int(self._milestones[env_id, 1])}"
+
+    def describe(self) -> str:
+        return f"toy corridor {self.cfg.width}x{self.cfg.height}, horizon {self.cfg.horizon}"
+
+    def coverage(self) -> int:
+        return -1
+
+    def heatmap(self) -> None:
+        return None
 
     def close(self) -> None:
         pass

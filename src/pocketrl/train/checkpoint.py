@@ -10,10 +10,11 @@ the old or the new checkpoint, never half of one. It is read with
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import torch
+
+from pocketrl.atomic import atomic_write
 
 FORMAT = "pocketrl-checkpoint"
 VERSION = 1
@@ -31,15 +32,8 @@ def checkpoint_path(run_dir: Path) -> Path:
 
 def save_checkpoint(path: Path, payload: dict) -> None:
     """Write ``payload`` (plain data + tensors) to ``path`` atomically."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
     data = {"format": FORMAT, "version": VERSION, **payload}
-    with open(tmp, "wb") as f:
-        torch.save(data, f)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    atomic_write(path, lambda f: torch.save(data, f), fsync=True)
 
 
 def load_checkpoint(path: Path) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pocketrl.atomic import atomic_savefig
 from pocketrl.train.logger import read_metrics
 
 PANELS = [
@@ -37,8 +38,6 @@ def plot_curves(metrics_path: Path, out_path: Path) -> Path | None:
         if ax.lines:
             ax.legend(fontsize=8)
     out_path = Path(out_path)
-    tmp = out_path.with_name(out_path.stem + ".tmp.png")
-    fig.savefig(tmp, dpi=90)
+    atomic_savefig(fig, out_path, dpi=90)
     plt.close(fig)
-    tmp.replace(out_path)
     return out_path

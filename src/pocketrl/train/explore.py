@@ -1,7 +1,8 @@
 """Go-Explore-style archive: env snapshots keyed by the set of milestones reached.
 
-Each time an env reaches a milestone set not yet in the archive, its snapshot (and its
-current observation) becomes a new cell. With ``key_events`` (default) the number of
+Each time an env reaches a milestone set not yet in the archive, its snapshot becomes a
+new cell (a restored env's observation comes from the game, which writes it on
+``restore``). With ``key_events`` (default) the number of
 events done (items, trainers, gifts) is part of the key, so progress between milestones
 counts too. Cells are ranked by (number of milestones, index of the furthest milestone
 in the game's order, events, recency). When an env truncates,
@@ -29,7 +30,6 @@ class Cell:
     furthest: int
     found_step: int
     snapshot: bytes
-    obs: dict
     restarts: int = 0
     events: int = 0
 
@@ -59,16 +59,14 @@ class Archive:
         game,
         milestones: np.ndarray,
         done: np.ndarray,
-        obs: dict,
         global_step: int,
         events: np.ndarray | None = None,
     ) -> None:
         """Add cells for envs whose milestone set changed to one not seen before.
 
         milestones: (N, M) bool from the step's info; done: (N,) envs that just ended
-        (they are skipped: their state is already the next episode's); obs: the current
-        observation batch (copied for new cells); events: (N,) events done in each game,
-        part of the key (and rank) when ``explore.key_events`` is on.
+        (they are skipped: their state is already the next episode's); events: (N,)
+        events done in each game, part of the key (and rank) when ``explore.key_events`` is on.
         """
         if events is None or not self.cfg.key_events:
             events = np.zeros(len(milestones), np.int64)
@@ -91,7 +89,6 @@ class Archive:
                 furthest,
                 global_step,
                 game.snapshot([i])[0],
-                {k: v[i].copy() for k, v in obs.items()},
                 events=n_events,
             )
             self.cells[key] = cell
@@ -101,7 +98,8 @@ class Archive:
 
     def restart(self, game, truncated: np.ndarray, obs: dict) -> np.ndarray:
         """Restore a random ``restart_fraction`` of the truncated envs to the best cell
-        and write its observation into their rows of ``obs``. Returns their ids."""
+        and copy their new observations (the game's, after ``restore``) into their rows of
+        ``obs``. Returns their ids."""
         best = self.best
         if best is None or self.cfg.restart_fraction <= 0 or not truncated.any():
             return np.zeros(0, np.int64)
@@ -110,7 +108,7 @@ class Archive:
         if len(ids):
             game.restore(ids, [best.snapshot] * len(ids))
             for k, v in obs.items():
-                v[ids] = best.obs[k]
+                v[ids] = game.obs[k][ids]
             self._prev[ids] = np.unpackbits(
                 np.frombuffer(best.key[:-4], np.uint8), count=self._prev.shape[1]
             ).astype(bool)
@@ -138,7 +136,6 @@ class Archive:
                     "furthest": c.furthest,
                     "found_step": c.found_step,
                     "snapshot": c.snapshot,
-                    "obs": {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in c.obs.items()},
                     "restarts": c.restarts,
                     "events": c.events,
                 }
@@ -153,14 +150,12 @@ class Archive:
         """Inverse of ``state_dict``."""
         self.cells = {}
         for c in d["cells"]:
-            obs = {k: v.numpy().copy() for k, v in c["obs"].items()}
             cell = Cell(
                 c["key"],
                 c["count"],
                 c["furthest"],
                 c["found_step"],
                 c["snapshot"],
-                obs,
                 c["restarts"],
                 c["events"],
             )

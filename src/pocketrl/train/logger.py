@@ -16,6 +16,8 @@ from rich.console import Console
 from rich.live import Live
 from rich.text import Text
 
+from pocketrl.atomic import atomic_write_text
+
 METRICS = "metrics.jsonl"
 
 
@@ -30,9 +32,7 @@ class MetricsLogger:
         self.path = Path(run_dir) / METRICS
         if resume_step is not None and self.path.exists():
             kept = [r for r in read_metrics(self.path) if r["step"] <= resume_step]
-            tmp = self.path.with_suffix(".jsonl.tmp")
-            tmp.write_text("".join(json.dumps(r) + "\n" for r in kept))
-            tmp.replace(self.path)
+            atomic_write_text(self.path, "".join(json.dumps(r) + "\n" for r in kept))
         self.file = open(self.path, "a")  # noqa: SIM115 - closed in close()
         self.writer = None
         if tensorboard:

@@ -141,7 +141,6 @@ class Collector:
                     game,
                     info["milestones"],
                     done,
-                    self.next_obs,
                     self.global_step,
                     info["events"],
                 )

@@ -21,6 +21,7 @@ import torch
 
 from pocketrl.agents.policy import Policy, count_params
 from pocketrl.config import TrainConfig, save_config, to_dict
+from pocketrl.games import make_game
 from pocketrl.train import checkpoint as ckpt
 from pocketrl.train.curves import plot_curves
 from pocketrl.train.explore import Archive
@@ -40,21 +41,6 @@ class TrainResult:
     milestone_envs: dict[str, int] = field(default_factory=dict)  # name -> envs holding it
     best_badges: int = 0
     message: str = ""
-
-
-def make_game(cfg: TrainConfig, num_envs: int, seed: int):
-    """The configured batched game."""
-    if cfg.game == "toy":
-        from pocketrl.games.toy import ToyGame
-
-        return ToyGame(num_envs, cfg.toy, seed=seed)
-    if cfg.game == "pokered":
-        from pocketrl.games.pokered.env import PokeredEnv
-
-        return PokeredEnv(num_envs, cfg.pokered, seed=seed)
-    from pocketrl.games.gridmon.env import GridmonEnv
-
-    return GridmonEnv(num_envs, cfg.env, seed=seed)
 
 
 def resolve_device(name: str) -> torch.device:
@@ -80,10 +66,10 @@ class Trainer:
         torch.manual_seed(cfg.seed)
         self.device = resolve_device(cfg.device)
         p = cfg.ppo
-        self.game = make_game(cfg, p.num_envs, cfg.seed)
+        self.game = make_game(cfg.game, p.num_envs, cfg.seed, config=cfg.game_config)
         self.policy = Policy(
             self.game.obs_spec,
-            getattr(self.game, "obs_vocab", {}),
+            self.game.obs_vocab,
             self.game.num_actions,
             cfg.policy,
         ).to(self.device)
@@ -217,12 +203,11 @@ class Trainer:
 
     def write_heatmap(self) -> None:
         """The world with this invocation's visits of every env, for a look mid-run."""
-        game = self.game
-        if not self.is_main or not hasattr(game, "visit_counts") or not hasattr(game, "world"):
-            return
-        from pocketrl.media import write_heatmap
+        image = self.game.heatmap() if self.is_main else None
+        if image is not None:
+            from pocketrl.media import save_png
 
-        write_heatmap(self.run_dir / "heatmap.png", game.world, game.visit_counts)
+            save_png(self.run_dir / "heatmap.png", image)
 
     def _learn(self) -> None:
         cfg, s = self.cfg, self.storage

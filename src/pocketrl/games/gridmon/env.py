@@ -51,6 +51,7 @@ class GridmonEnv:
         w = self.world
         self.tables = pack_world(w, self.config)
         self.milestones = list(w.milestones)
+        self.label = f"gridmon/{w.name}"
         self.obs_spec = {
             "tiles": ((C.VIEW_H, C.VIEW_W), np.dtype(np.uint8)),
             "visited": ((C.VIEW_H, C.VIEW_W), np.dtype(np.uint8)),
@@ -99,6 +100,7 @@ class GridmonEnv:
         if seed is not None:
             self.seed = int(seed)
         seeds = np.arange(self.num_envs, dtype=np.int64) + np.int64(self.seed)
+        self.visit_counts[:] = 0
         reset_batch(self.state, self.tables, seeds, self.visit_counts, self._obs_t)
         np.greater_equal(self.arrays["ms_step"], 0, out=self.info["milestones"])
         return self.obs
@@ -132,6 +134,23 @@ class GridmonEnv:
         from .view import frame_view
 
         return render_frame(frame_view(self, int(env_id)))
+
+    def caption(self, env_id: int = 0) -> str:
+        a, i = self.arrays, int(self._ids(env_id)[0])
+        levels = " ".join(f"{lv}" for lv in a["p_level"][i] if lv > 0)
+        return f"B{int(a['n_badges'][i])} LV {levels}"
+
+    def describe(self) -> str:
+        return self.world.summary()
+
+    def coverage(self) -> int:
+        return int(np.count_nonzero(self.visit_counts))
+
+    def heatmap(self) -> np.ndarray:
+        """The whole world (every map laid out) with a heat-map of ``visit_counts``."""
+        from .art.render import render_world
+
+        return render_world(self.world.maps, self.world.cell_tile, self.visit_counts, scale=3)
 
     def close(self) -> None:
         pass

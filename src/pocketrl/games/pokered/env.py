@@ -132,6 +132,7 @@ class PokeredEnv:
 
     num_actions = 7
     milestones = list(MILESTONES)
+    label = "pokered"
     reward_components = list(REWARD_COMPONENTS)
     obs_spec = OBS_SPEC
     obs_vocab = OBS_VOCAB
@@ -207,6 +208,22 @@ class PokeredEnv:
     def render(self, env_id: int = 0) -> np.ndarray:
         i = int(self._ids(env_id)[0])
         return self.pool.render(i) if self.pool is not None else self.group.render(i)
+
+    def caption(self, env_id: int = 0) -> str:
+        i, a = int(self._ids(env_id)[0]), self.arrays
+        return f"B{int(a['badges'][i])} EV {int(a['events'][i])} TILES {int(a['explored'][i])}"
+
+    def describe(self) -> str:
+        return (
+            f"Pokemon Red on PyBoy: ROM {self.rom_path} (SHA-1 {self.rom_sha1}), "
+            f"{self.num_envs} envs in {max(1, self.workers)} process(es)"
+        )
+
+    def coverage(self) -> int:
+        return -1  # each env keeps its own exploration memory; there is no world map
+
+    def heatmap(self) -> None:
+        return None
 
     def close(self) -> None:
         if self.pool is not None:

@@ -11,9 +11,10 @@ cached next to the ROM (skipped with a warning where that folder is read-only).
 from __future__ import annotations
 
 import io
-import os
 import warnings
 from pathlib import Path
+
+from pocketrl.atomic import atomic_write_bytes
 
 from .config import PokeredConfig
 from .emulator import new_pyboy
@@ -75,10 +76,8 @@ def make_start_state(pyboy, cfg: PokeredConfig) -> bytes:
 
 
 def _write_cache(path: Path, blob: bytes) -> None:
-    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
     try:
-        tmp.write_bytes(blob)
-        tmp.replace(path)
+        atomic_write_bytes(path, blob)
     except OSError as e:
         warnings.warn(
             f"could not cache the start state at {path} ({e.strerror or e}); it will be made "
@@ -86,7 +85,3 @@ def _write_cache(path: Path, blob: bytes) -> None:
             RuntimeWarning,
             stacklevel=3,
         )
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
