@@ -1,4 +1,4 @@
-"""``pocketrl``: one command, sub-commands play, eval, bench, train (and more as they land).
+"""``pocketrl``: one command; sub-commands train, play, eval, watch, compare, bench.
 
 Each sub-command lives in its own module with ``add_parser(subparsers)``; this file only
 gathers them, so the CLI stays a thin shell over importable functions.
@@ -10,7 +10,8 @@ import argparse
 import importlib
 import sys
 
-# module path -> registers one or more sub-commands; optional ones may be absent.
+# Each module registers one or more sub-commands; all are part of every install (a
+# missing one is a broken install and fails loudly).
 COMMAND_MODULES = (
     "pocketrl.commands.train",
     "pocketrl.commands.play",
@@ -28,13 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as e:
-            if e.name and name.startswith(e.name):
-                continue  # that command is not part of this install
-            raise
-        module.add_parser(sub)
+        importlib.import_module(name).add_parser(sub)
     return p
 
 

@@ -93,7 +93,13 @@ class ExploreConfig:
     archive_size: int = 32
     """Most cells kept; the worst (fewest milestones, oldest) are dropped first."""
     restart_fraction: float = 0.25
-    """Chance that an env which truncates restarts from the best cell instead."""
+    """Chance that an env which truncates restarts from an archive cell instead."""
+    restart_select: str = "best"
+    """Which cell a truncated env restarts from: ``best`` (the highest-ranked) or
+    ``count`` (any cell, with probability ~ 1/sqrt(1 + times chosen), Go-Explore)."""
+    frontier_fraction: float = 0.0
+    """Share of all envs restored at once (at the next rollout boundary) into a cell with
+    more milestones than any before it; 0 turns these frontier waves off."""
     key_events: bool = True
     """Key (and rank) cells by the number of events done as well as by milestones, so
     progress between milestones (items, trainers beaten) is kept and built on."""
@@ -178,8 +184,15 @@ class TrainConfig:
             ("ppo.gamma", p.gamma),
             ("ppo.gae_lambda", p.gae_lambda),
             ("explore.restart_fraction", self.explore.restart_fraction),
+            ("explore.frontier_fraction", self.explore.frontier_fraction),
         ]:
             _check(0.0 <= v <= 1.0, key, "in [0, 1]", v)
+        _check(
+            self.explore.restart_select in ("best", "count"),
+            "explore.restart_select",
+            "'best' or 'count'",
+            self.explore.restart_select,
+        )
         for key, v in [
             ("ppo.learning_rate", p.learning_rate),
             ("ppo.clip_coef", p.clip_coef),

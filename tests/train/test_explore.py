@@ -75,3 +75,43 @@ def test_events_are_part_of_the_key_and_rank():
     off = Archive(ExploreConfig(key_events=False), 2, 2, np.random.default_rng(0))
     off.observe(game, none, np.zeros(2, bool), 1, events=np.array([3, 2]))
     assert not off.cells
+
+
+def test_frontier_wave_moves_a_share_of_all_envs_once_per_new_milestone_count():
+    game = ToyGame(8)
+    cfg = ExploreConfig(frontier_fraction=0.5, restart_fraction=0.0)
+    archive = Archive(cfg, 8, 2, np.random.default_rng(0))
+    obs = {k: v.copy() for k, v in game.obs.items()}
+    assert len(archive.frontier_wave(game, obs)) == 0  # empty archive: no wave
+    _, info = _walk_right(game, 4)  # every env at halfway (1 milestone)
+    archive.observe(game, info["milestones"][:1].repeat(8, 0), np.zeros(8, bool), 32)
+    fresh = ToyGame(8)
+    obs = {k: v.copy() for k, v in fresh.obs.items()}
+    moved = archive.frontier_wave(fresh, obs)
+    assert len(moved) == 4 and archive.waves == 1
+    assert all(fresh.snapshot([i])[0] == archive.best.snapshot for i in moved)
+    still = np.setdiff1d(np.arange(8), moved)
+    np.testing.assert_array_equal(obs["pos"][moved, 0], 4)  # observations follow
+    np.testing.assert_array_equal(obs["pos"][still, 0], 0)
+    assert len(archive.frontier_wave(fresh, obs)) == 0  # same best count: no new wave
+
+
+def test_count_selection_spreads_restarts_over_cells():
+    game = ToyGame(64)
+    cfg = ExploreConfig(restart_fraction=1.0, restart_select="count", key_events=True)
+    archive = Archive(cfg, 64, 1, np.random.default_rng(0))
+    none, events = np.zeros((64, 1), bool), np.zeros(64, np.int64)
+    for n in (1, 2, 3, 4):  # env 0 does 1, 2, 3, 4 events: four cells
+        events[0] = n
+        archive.observe(game, none, np.zeros(64, bool), n, events)
+    assert len(archive.cells) == 4
+    target = ToyGame(64)
+    archive.restart(target, np.ones(64, bool), {k: v.copy() for k, v in target.obs.items()})
+    counts = sorted(c.restarts for c in archive.cells.values())
+    assert sum(counts) == 64 and counts[0] >= 8  # every cell is chosen, not only the best
+    best_only = Archive(ExploreConfig(restart_fraction=1.0), 64, 1, np.random.default_rng(0))
+    best_only.cells = archive.cells
+    for c in best_only.cells.values():
+        c.restarts = 0
+    best_only.restart(target, np.ones(64, bool), {k: v.copy() for k, v in target.obs.items()})
+    assert best_only.best.restarts == 64

@@ -2,13 +2,24 @@
 
 Each time an env reaches a milestone set not yet in the archive, its snapshot becomes a
 new cell (a restored env's observation comes from the game, which writes it on
-``restore``). With ``key_events`` (default) the number of
-events done (items, trainers, gifts) is part of the key, so progress between milestones
-counts too. Cells are ranked by (number of milestones, index of the furthest milestone
-in the game's order, events, recency). When an env truncates,
-with probability ``restart_fraction`` it is restored to the best cell instead of
-starting over, so a discovery made by one env is built on by many. The archive holds at
-most ``archive_size`` cells; the lowest-ranked are dropped first.
+``restore``). With ``key_events`` (default) the number of events done (items, trainers,
+gifts) is part of the key, so progress between milestones counts too. Cells are ranked
+by (number of milestones, index of the furthest milestone in the game's order, events,
+recency); the archive holds at most ``archive_size`` cells, the lowest-ranked are
+dropped first.
+
+Envs go back to the archive in two ways:
+
+- at truncation, with probability ``restart_fraction``, an env is restored to a cell
+  chosen by ``restart_select``: ``best`` (the highest-ranked cell) or ``count``
+  (Go-Explore: any cell, with probability proportional to 1/sqrt(1 + times chosen), so
+  rarely tried cells get their turn);
+- frontier waves (``frontier_fraction`` > 0): when a cell with more milestones than any
+  cell before enters the archive, that share of all envs is restored into it at the
+  next rollout boundary (pokemonred_puffer's "swarm", applied to a share of the batch so
+  the rest keeps practising what came before).
+
+The other envs keep playing, and start a new game at truncation.
 """
 
 from __future__ import annotations
@@ -48,6 +59,8 @@ class Archive:
         self.cells: dict[bytes, Cell] = {}
         self._prev = np.zeros((num_envs, num_milestones), bool)
         self._prev_events = np.zeros(num_envs, np.int64)
+        self.frontier_count = 0  # milestones of the cell of the last frontier wave
+        self.waves = 0  # frontier waves so far
 
     @property
     def best(self) -> Cell | None:
@@ -97,24 +110,57 @@ class Archive:
                 del self.cells[worst.key]
 
     def restart(self, game, truncated: np.ndarray, obs: dict) -> np.ndarray:
-        """Restore a random ``restart_fraction`` of the truncated envs to the best cell
-        and copy their new observations (the game's, after ``restore``) into their rows of
-        ``obs``. Returns their ids."""
-        best = self.best
-        if best is None or self.cfg.restart_fraction <= 0 or not truncated.any():
+        """Restore a random ``restart_fraction`` of the truncated envs to cells chosen by
+        ``restart_select`` and copy their new observations (the game's, after
+        ``restore``) into their rows of ``obs``. Returns their ids."""
+        if not self.cells or self.cfg.restart_fraction <= 0 or not truncated.any():
             return np.zeros(0, np.int64)
         ids = np.flatnonzero(truncated)
         ids = ids[self.rng.random(len(ids)) < self.cfg.restart_fraction]
-        if len(ids):
-            game.restore(ids, [best.snapshot] * len(ids))
-            for k, v in obs.items():
-                v[ids] = game.obs[k][ids]
-            self._prev[ids] = np.unpackbits(
-                np.frombuffer(best.key[:-4], np.uint8), count=self._prev.shape[1]
-            ).astype(bool)
-            self._prev_events[ids] = best.events
-            best.restarts += len(ids)
+        if self.cfg.restart_select == "best":
+            self.best.restarts += len(ids)
+            self._send(game, ids, [self.best] * len(ids), obs)
+        else:
+            self._send(game, ids, self._sample_by_count(len(ids)), obs)
         return ids
+
+    def frontier_wave(self, game, obs: dict) -> np.ndarray:
+        """If the best cell has more milestones than any cell before it, restore a
+        ``frontier_fraction`` of all envs (drawn at random) into it and copy their
+        observations into ``obs``. Call between rollouts. Returns the envs moved."""
+        best = self.best
+        if self.cfg.frontier_fraction <= 0 or best is None or best.count <= self.frontier_count:
+            return np.zeros(0, np.int64)
+        self.frontier_count = best.count
+        n = len(self._prev)
+        ids = np.sort(self.rng.choice(n, round(self.cfg.frontier_fraction * n), replace=False))
+        best.restarts += len(ids)
+        self._send(game, ids, [best] * len(ids), obs)
+        self.waves += 1
+        return ids
+
+    def _sample_by_count(self, k: int) -> list[Cell]:
+        """``k`` cells, each drawn with probability ~ 1/sqrt(1 + times chosen)."""
+        cells = list(self.cells.values())
+        chosen = []
+        for _ in range(k):
+            w = np.array([1.0 / np.sqrt(1.0 + c.restarts) for c in cells])
+            cell = cells[int(self.rng.choice(len(cells), p=w / w.sum()))]
+            cell.restarts += 1  # counted as chosen at once, so one batch spreads out
+            chosen.append(cell)
+        return chosen
+
+    def _send(self, game, ids: np.ndarray, cells: list[Cell], obs: dict) -> None:
+        """Restore env ``ids[j]`` to ``cells[j]`` and take its observation from the game."""
+        if not len(ids):
+            return
+        game.restore(ids, [c.snapshot for c in cells])
+        for k, v in obs.items():
+            v[ids] = game.obs[k][ids]
+        m = self._prev.shape[1]
+        for i, c in zip(ids, cells, strict=True):
+            self._prev[i] = np.unpackbits(np.frombuffer(c.key[:-4], np.uint8), count=m)
+            self._prev_events[i] = c.events
 
     def summary(self) -> dict:
         """Numbers for logging."""
@@ -124,6 +170,7 @@ class Archive:
             "explore/best_cell_milestones": 0 if best is None else best.count,
             "explore/best_cell_restarts": 0 if best is None else best.restarts,
             "explore/best_cell_events": 0 if best is None else best.events,
+            "explore/frontier_waves": self.waves,
         }
 
     def state_dict(self) -> dict:
@@ -143,6 +190,8 @@ class Archive:
             ],
             "prev": torch.from_numpy(self._prev.copy()),
             "prev_events": torch.from_numpy(self._prev_events.copy()),
+            "frontier_count": self.frontier_count,
+            "waves": self.waves,
             "rng": self.rng.bit_generator.state,
         }
 
@@ -162,4 +211,6 @@ class Archive:
             self.cells[cell.key] = cell
         self._prev[:] = d["prev"].numpy()
         self._prev_events[:] = d["prev_events"].numpy()
+        self.frontier_count = d.get("frontier_count", 0)
+        self.waves = d.get("waves", 0)
         self.rng.bit_generator.state = d["rng"]
