@@ -1,9 +1,14 @@
 """The batched contract: determinism, snapshots, autoreset, truncation, bad input."""
 
+import shutil
+
 import numpy as np
 import pytest
 
+from pocketrl.games.gridmon.config import GridmonConfig
 from pocketrl.games.gridmon.core import constants as C
+from pocketrl.games.gridmon.env import GridmonEnv
+from pocketrl.games.gridmon.world.load import DATA_DIR, load_world
 
 from .conftest import act, put, tiny_env
 
@@ -49,6 +54,27 @@ def test_restore_rejects_foreign_or_corrupt_state():
         env.restore([0], [snap[:-3]])
     with pytest.raises(ValueError, match="env ids"):
         env.snapshot([5])
+
+
+def test_restore_refuses_a_snapshot_from_an_edited_world(tmp_path):
+    # One floor tile of a copy of mini becomes grass: same name, same summary (both are
+    # walkable), but another world; a snapshot made before the edit must be refused.
+    world = tmp_path / "mini"
+    shutil.copytree(DATA_DIR / "worlds" / "mini", world)
+    cfg = GridmonConfig(world=str(world))
+    before = GridmonEnv(1, cfg)
+    snap = before.snapshot([0])
+    GridmonEnv(1, cfg).restore([0], snap)  # the unedited copy takes it
+    town = world / "maps" / "mossford.txt"
+    text = town.read_text()
+    assert text.count("T..TT.........TT") == 1
+    town.write_text(text.replace("T..TT.........TT", "T..TT....,....TT"))
+    load_world.cache_clear()
+    after = GridmonEnv(1, cfg)
+    assert (after.world.cell_tile != before.world.cell_tile).sum() == 1
+    assert after.world.summary() == before.world.summary()
+    with pytest.raises(ValueError, match="another gridmon world, an edited copy of this one"):
+        after.restore([0], snap)
 
 
 def test_truncation_clears_memory_and_resets_game():

@@ -17,8 +17,9 @@ from .core.state import (
     state_layout,
     world_fingerprint,
 )
-from .core.tables import pack_world
-from .world.load import World, load_world
+from .core.tables import pack_world, world_digest
+from .world.load import load_world
+from .world.model import World
 
 OBS_KEYS = ("tiles", "visited", "map_id", "species", "state")
 
@@ -66,7 +67,7 @@ class GridmonEnv:
             "species": w.monsters.num_species + 1,
         }
         layout = state_layout(w.num_cells, w.num_events, w.monsters.num_species, len(w.milestones))
-        self._fingerprint = world_fingerprint(w.name + repr(w.summary()), layout)
+        self._fingerprint = world_fingerprint(world_digest(self.tables), layout)
         self.arrays = allocate(self.num_envs, layout)
         self.state = make_state_tuple(self.arrays)
         self.visit_counts = np.zeros(w.num_cells, np.int64)

@@ -17,7 +17,6 @@ from .view import messages, party_lines, status_line
 
 TILE_CHARS = " #T^=._:,~v*DH$oN?!tLlCG"  # one per tile id, VOID first
 assert len(TILE_CHARS) == C.NUM_TILES
-PLAYER_CHARS = "^v<>"  # by facing
 KEYS = {
     "w": C.UP,
     "s": C.DOWN,

@@ -88,7 +88,8 @@ def _next_healthy(s, i):
 
 @kernel
 def damage(s, i, w, att_sp, att_lv, def_sp, def_lv, move):
-    """Damage of one hit (0 on a miss). move -1 is the weak typeless strike."""
+    """Damage of one hit: -1 on a miss, 0 when the move has no effect on the defender.
+    move -1 is the weak typeless strike."""
     if move >= 0:
         if rand_float(s, i) * 100.0 >= w.move_acc[move]:
             return -1

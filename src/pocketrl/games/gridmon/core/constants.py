@@ -65,7 +65,11 @@ TERRAIN_CHARS = {
     "v": LEDGE,
     "*": BUSH,
 }
-WALKABLE = (FLOOR, INDOOR, CAVE, GRASS, WARP)  # plus WATER with swim, LEDGE moving down
+# The one walkable-tile set: the engine's moves, the oracle's paths and the world's
+# summary read it. WATER is walkable too with the `swim` ability, LEDGE moving down.
+WALKABLE = (FLOOR, INDOOR, CAVE, GRASS, WARP)
+# A trainer's line of sight runs over walkable ground and stops at anything else.
+SIGHT_PASSES_TILES = frozenset(WALKABLE)
 
 # --- Map kinds (palette and the floor under markers) -------------------------------
 MAP_KINDS = ("town", "route", "forest", "cave", "building", "sea", "league")
@@ -94,8 +98,16 @@ ENTITY_TILE = {
 I_BALL, I_POTION, I_MONEY = 0, 1, 2
 FIRST_KEY_ITEM = 3  # item id of key item k is FIRST_KEY_ITEM + k
 MAX_KEY_ITEMS = 8
-ABILITIES = ("cut", "swim")
+ABILITIES = ("cut", "swim")  # the `ability` a world's key item may grant (world.txt)
+# Indices into ABILITIES, as the compiled tables' key_ability holds them.
+ABILITY_CUT = ABILITIES.index("cut")
+ABILITY_SWIM = ABILITIES.index("swim")
 POTION_HEAL = 40  # hit points restored by one potion
+
+# --- Milestone kinds (the world tables' ms_kind; ms_arg says which one) ---------------
+MS_BADGE = 0  # ms_arg: the badge number, 1..MAX_BADGES
+MS_KEY_ITEM = 1  # ms_arg: the key item index k
+MS_CHAMPION = 2  # ms_arg: 0
 
 # --- Battle modes -----------------------------------------------------------------
 NO_BATTLE, WILD, TRAINER_BATTLE = 0, 1, 2

@@ -19,7 +19,6 @@ from .observe import write_obs
 from .overworld import overworld_turn
 from .rules import (
     badge_count,
-    cell_of,
     exp_for_level,
     fill_moves,
     level_reward,
@@ -86,11 +85,11 @@ def _milestones(s, i, w):
         if s.ms_step[i, j] >= 0:
             continue
         k, arg = w.ms_kind[j], w.ms_arg[j]
-        if k == 0:
+        if k == C.MS_BADGE:
             hit = (s.badges[i] >> (arg - 1)) & 1
-        elif k == 1:
+        elif k == C.MS_KEY_ITEM:
             hit = (s.keys[i] >> arg) & 1
-        else:
+        else:  # C.MS_CHAMPION
             hit = s.champion[i]
         if hit:
             s.ms_step[i, j] = s.game_t[i]
@@ -150,8 +149,3 @@ def write_obs_batch(s, w, env_ids, obs):
     for j in range(env_ids.shape[0]):
         i = env_ids[j]
         write_obs(s, i, w, obs[0], obs[1], obs[2], obs[3], obs[4])
-
-
-@kernel
-def player_cell(s, w, i):
-    return cell_of(w, s.map[i], s.x[i], s.y[i])

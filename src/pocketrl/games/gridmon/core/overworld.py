@@ -24,8 +24,6 @@ from .rules import (
     visit,
 )
 
-SWIM, CUT = 1, 0  # indices into constants.ABILITIES
-
 
 @kernel
 def overworld_turn(s, i, w, action, counts):
@@ -39,12 +37,11 @@ def overworld_turn(s, i, w, action, counts):
 
 @kernel
 def _passable(s, i, w, tile, direction):
-    if tile == C.FLOOR or tile == C.INDOOR or tile == C.CAVE or tile == C.GRASS:
-        return True
-    if tile == C.WARP:
-        return True
+    for walkable in C.WALKABLE:
+        if tile == walkable:
+            return True
     if tile == C.WATER:
-        return has_ability(s, i, w, SWIM)
+        return has_ability(s, i, w, C.ABILITY_SWIM)
     if tile == C.LEDGE:
         return direction == C.DOWN
     return False
@@ -128,7 +125,7 @@ def interact(s, i, w):
     elif k == C.E_GUARD:
         say(s, i, C.MSG_TALK, e, 0)
     elif k == C.E_BUSH and not done:
-        if has_ability(s, i, w, CUT):
+        if has_ability(s, i, w, C.ABILITY_CUT):
             set_event(s, i, w.ent_event[e])
             say(s, i, C.MSG_CUT, 0, 0)
         else:

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..config import REWARD_COMPONENTS
 from . import constants as C
 from .jit import kernel
 
-# Reward component indices (order of config.REWARD_COMPONENTS).
-R_EXPLORE, R_EVENT, R_BADGE, R_LEVEL, R_CATCH, R_HEAL, R_BLACKOUT, R_CHAMPION = range(8)
+# Reward component indices, looked up by name in config.REWARD_COMPONENTS.
+R_EXPLORE, R_EVENT, R_BADGE, R_LEVEL, R_CATCH, R_HEAL, R_BLACKOUT, R_CHAMPION = map(
+    REWARD_COMPONENTS.index,
+    ("explore", "event", "badge", "level", "catch", "heal", "blackout", "champion"),
+)
 _MULT = np.uint64(0x2545F4914F6CDD1D)
 
 

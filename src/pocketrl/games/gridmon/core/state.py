@@ -14,6 +14,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from ..config import REWARD_COMPONENTS
 from . import constants as C
 
 MAX_MSGS = 6  # messages (code, a, b) recorded per env per step, for play/watch text
@@ -66,7 +67,7 @@ def state_layout(num_cells: int, num_events: int, num_species: int, num_ms: int)
         "final_ms_step": ((num_ms,), i64),  # ms_step of the episode that just ended
         "visited": ((num_cells,), np.uint8),
         # Per-step outputs (not part of a snapshot's meaning, but cheap to carry along).
-        "parts": ((8,), np.float32),
+        "parts": ((len(REWARD_COMPONENTS),), np.float32),
         "n_msgs": ((), i32),
         "msgs": ((MAX_MSGS, 3), i32),
         "done_flags": ((), i32),  # bit 0 terminated, bit 1 truncated (this step)
@@ -90,10 +91,14 @@ def make_state_tuple(arrays: dict[str, np.ndarray]) -> GridmonState:
 MAGIC = b"GRIDMON1"
 
 
-def world_fingerprint(world_name: str, layout) -> bytes:
-    """8 bytes that change when the world or the state layout changes."""
-    desc = world_name + repr([(k, s, np.dtype(d).str) for k, (s, d) in layout.items()])
-    return hashlib.sha1(desc.encode()).digest()[:8]
+def world_fingerprint(world_digest: bytes, layout) -> bytes:
+    """8 bytes that change when the world or the state layout changes.
+
+    ``world_digest`` is ``tables.world_digest`` of the packed world: a hash of every
+    world table's bytes, so an edited map, monster or trainer changes it too.
+    """
+    desc = repr([(k, s, np.dtype(d).str) for k, (s, d) in layout.items()]).encode()
+    return hashlib.sha1(world_digest + desc).digest()[:8]
 
 
 def snapshot_rows(arrays: dict[str, np.ndarray], env_ids, fingerprint: bytes) -> list[bytes]:
@@ -119,8 +124,9 @@ def restore_rows(arrays: dict[str, np.ndarray], env_ids, states, fingerprint: by
             raise ValueError(f"state for env {i} is not a gridmon snapshot (bad magic bytes)")
         if blob[len(MAGIC) : len(MAGIC) + 8] != fingerprint:
             raise ValueError(
-                f"state for env {i} was made by another gridmon world or version; "
-                "restore it into an env of the same world"
+                f"state for env {i} was made for another gridmon world, an edited copy of "
+                "this one or another game version; restore it into an env of the world "
+                "it came from"
             )
         (n,) = struct.unpack("<I", blob[head - 4 : head])
         if n != row_bytes or len(blob) != head + n:

@@ -27,7 +27,7 @@ INF = 1 << 30
 GRASS_COST = 1  # extra cost of a grass step when travelling: wild battles slow the trip
 WATCH_COST = 15  # extra cost of stepping into an unbeaten trainer's sight: a fight
 BUSH_COST = 2  # face the bush and press A before the step
-CUT, SWIM = C.ABILITIES.index("cut"), C.ABILITIES.index("swim")
+CUT, SWIM = C.ABILITY_CUT, C.ABILITY_SWIM
 FIGHTERS = (C.E_TRAINER, C.E_LEADER, C.E_CHAMPION)
 
 
