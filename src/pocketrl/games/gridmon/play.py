@@ -52,7 +52,7 @@ def battle_text(env, i: int) -> list[str]:
     a, w = env.arrays, env.world
     if a["battle"][i] == C.NO_BATTLE:
         return []
-    from .oracle.formulas import max_hp
+    from .core.rules import stat
 
     k = int(a["e_active"][i])
     sp, lv = int(a["e_species"][i, k]), int(a["e_level"][i, k])
@@ -60,7 +60,7 @@ def battle_text(env, i: int) -> list[str]:
     left = int(a["e_count"][i]) - k
     return [
         f"BATTLE: {kind} {w.monsters.species_names[sp]} Lv{lv} "
-        f"HP {int(a['e_hp'][i, k])}/{max_hp(w, sp, lv)}  ({left} left)",
+        f"HP {int(a['e_hp'][i, k])}/{stat(env.tables, sp, lv, 0)}  ({left} left)",
         "arrows = move 1-4, j = ball, k = run, enter = switch",
     ]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .art.render import FrameView
 from .core import constants as C
-from .oracle.formulas import max_hp
+from .core.rules import stat
 
 ITEM_NAMES = ("ball", "potion", "money")
 CANT_TEXT = (
@@ -35,11 +35,11 @@ def frame_view(env, i: int) -> FrameView:
         player_species=p_sp,
         player_level=int(a["p_level"][i, act]),
         player_hp=int(a["p_hp"][i, act]),
-        player_maxhp=max_hp(w, p_sp, int(a["p_level"][i, act])) if p_sp >= 0 else 0,
+        player_maxhp=stat(env.tables, p_sp, int(a["p_level"][i, act]), 0) if p_sp >= 0 else 0,
         enemy_species=e_sp,
         enemy_level=int(a["e_level"][i, k]) if e_sp >= 0 else 0,
         enemy_hp=int(a["e_hp"][i, k]) if e_sp >= 0 else 0,
-        enemy_maxhp=max_hp(w, e_sp, int(a["e_level"][i, k])) if e_sp >= 0 else 0,
+        enemy_maxhp=stat(env.tables, e_sp, int(a["e_level"][i, k]), 0) if e_sp >= 0 else 0,
         player_type=int(sp.sp_type1[p_sp]) if p_sp >= 0 else 0,
         enemy_type=int(sp.sp_type1[e_sp]) if e_sp >= 0 else 0,
     )
@@ -69,7 +69,7 @@ def party_lines(env, i: int) -> list[str]:
         mark = "*" if k == int(a["active"][i]) else " "
         out.append(
             f"{mark}{k + 1} {mon.species_names[sp]:<12} Lv{lv:<3} "
-            f"HP {int(a['p_hp'][i, k])}/{max_hp(w, sp, lv)}  [{', '.join(moves)}]"
+            f"HP {int(a['p_hp'][i, k])}/{stat(env.tables, sp, lv, 0)}  [{', '.join(moves)}]"
         )
     return out
 

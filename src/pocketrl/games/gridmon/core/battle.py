@@ -30,6 +30,7 @@ from .rules import (
 )
 
 STRUGGLE_POWER = 30
+ROLL_LOW, ROLL_SPAN = 0.85, 0.15  # the damage roll is uniform in [0.85, 1.0)
 
 
 @kernel
@@ -77,7 +78,7 @@ def _first_healthy_active(s, i):
 
 
 @kernel
-def _next_healthy(s, i):
+def next_healthy(s, i):
     """The next healthy party slot after the active one, or -1."""
     for d in range(1, C.MAX_PARTY):
         k = (s.active[i] + d) % C.MAX_PARTY
@@ -90,9 +91,19 @@ def _next_healthy(s, i):
 def damage(s, i, w, att_sp, att_lv, def_sp, def_lv, move):
     """Damage of one hit: -1 on a miss, 0 when the move has no effect on the defender.
     move -1 is the weak typeless strike."""
+    if move >= 0 and rand_float(s, i) * 100.0 >= w.move_acc[move]:
+        return -1
+    base = hit_base(w, att_sp, att_lv, def_sp, def_lv, move)
+    if base == 0.0:
+        return 0
+    return rolled(base, ROLL_LOW + ROLL_SPAN * rand_float(s, i))
+
+
+@kernel
+def hit_base(w, att_sp, att_lv, def_sp, def_lv, move):
+    """Damage of a hit that lands, before the random roll (0.0: the defender is immune).
+    move -1 is the weak typeless strike."""
     if move >= 0:
-        if rand_float(s, i) * 100.0 >= w.move_acc[move]:
-            return -1
         power = w.move_power[move]
         eff = effectiveness(w, move, def_sp)
         mt = w.move_type[move]
@@ -101,12 +112,20 @@ def damage(s, i, w, att_sp, att_lv, def_sp, def_lv, move):
     else:
         power, eff = STRUGGLE_POWER, 1.0
     if eff == 0.0:
-        return 0
+        return 0.0
     atk = stat(w, att_sp, att_lv, 1)
     dfn = stat(w, def_sp, def_lv, 2)
     base = (2.0 * att_lv / 5.0 + 2.0) * power * atk / dfn / 50.0 + 2.0
-    roll = 0.85 + 0.15 * rand_float(s, i)
-    return max(1, int(base * eff * roll))
+    return base * eff
+
+
+@kernel
+def rolled(base, roll):
+    """Damage of a hit that lands with ``base`` (from hit_base) and a ``roll`` in
+    [ROLL_LOW, ROLL_LOW + ROLL_SPAN): at least 1, unless the defender is immune."""
+    if base == 0.0:
+        return 0
+    return max(1, int(base * roll))
 
 
 @kernel
@@ -183,9 +202,7 @@ def battle_turn(s, i, w, action):
     if action < 4:
         slot = _player_move(s, i, action)
         a, k = s.active[i], s.e_active[i]
-        mine = stat(w, s.p_species[i, a], s.p_level[i, a], 3)
-        theirs = stat(w, s.e_species[i, k], s.e_level[i, k], 3)
-        if mine >= theirs:
+        if acts_first(w, s.p_species[i, a], s.p_level[i, a], s.e_species[i, k], s.e_level[i, k]):
             _player_attacks(s, i, w, slot)
             if s.e_hp[i, k] > 0:
                 _enemy_attacks(s, i, w)
@@ -211,7 +228,7 @@ def battle_turn(s, i, w, action):
             return False
         _enemy_attacks(s, i, w)
     elif action == C.START:
-        nxt = _next_healthy(s, i)
+        nxt = next_healthy(s, i)
         if nxt < 0:
             say(s, i, C.MSG_CANT, C.CANT_NO_SWITCH, 0)
             return False
@@ -230,9 +247,7 @@ def _throw_ball(s, i, w):
     s.balls[i] -= 1
     k = s.e_active[i]
     sp = s.e_species[i, k]
-    mhp = stat(w, sp, s.e_level[i, k], 0)
-    p = w.sp_catch[sp] * (3.0 * mhp - 2.0 * s.e_hp[i, k]) / (3.0 * mhp) / 255.0
-    if rand_float(s, i) >= p:
+    if rand_float(s, i) >= catch_chance(w, sp, s.e_level[i, k], s.e_hp[i, k]):
         say(s, i, C.MSG_CATCH, sp, 0)
         return False
     say(s, i, C.MSG_CATCH, sp, 1)
@@ -254,6 +269,20 @@ def _throw_ball(s, i, w):
 
 
 @kernel
+def catch_chance(w, species, level, hp):
+    """Chance that a ball catches a wild ``species`` at ``level`` with ``hp`` left."""
+    mhp = stat(w, species, level, 0)
+    return w.sp_catch[species] * (3.0 * mhp - 2.0 * hp) / (3.0 * mhp) / 255.0
+
+
+@kernel
+def acts_first(w, species, level, foe_species, foe_level):
+    """Whether the player's monster acts before the foe's: the faster one does, and the
+    player wins ties."""
+    return stat(w, species, level, 3) >= stat(w, foe_species, foe_level, 3)
+
+
+@kernel
 def _try_run(s, i, w):
     a, k = s.active[i], s.e_active[i]
     mine = stat(w, s.p_species[i, a], s.p_level[i, a], 3)
@@ -271,7 +300,7 @@ def _after_hits(s, i, w):
     """Faints, experience, the next foe, victory or blackout."""
     if s.p_hp[i, s.active[i]] <= 0:
         say(s, i, C.MSG_FAINT, 0, s.p_species[i, s.active[i]])
-        nxt = _next_healthy(s, i)
+        nxt = next_healthy(s, i)
         if nxt < 0:
             blackout(s, i, w)
             return False
@@ -322,12 +351,12 @@ def _gain_exp(s, i, w, k):
         gain = gain * 3 // 2
     s.p_exp[i, a] += gain
     while s.p_level[i, a] < 100 and s.p_exp[i, a] >= exp_for_level(s.p_level[i, a] + 1):
-        _level_up(s, i, w, a)
+        level_up(s, i, w, a)
     level_reward(s, i, w)
 
 
 @kernel
-def _level_up(s, i, w, a):
+def level_up(s, i, w, a):
     sp = s.p_species[i, a]
     old_max = stat(w, sp, s.p_level[i, a], 0)
     lv = s.p_level[i, a] + 1

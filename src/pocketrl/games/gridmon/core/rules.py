@@ -108,7 +108,12 @@ def learned_moves(w, species, level, moves):
 
 @kernel
 def effectiveness(w, move, species):
-    t = w.move_type[move]
+    return type_effectiveness(w, w.move_type[move], species)
+
+
+@kernel
+def type_effectiveness(w, t, species):
+    """Multiplier of attack type ``t`` on ``species``: the chart entry of each of its types."""
     e = w.chart[t, w.sp_type1[species]]
     if w.sp_type2[species] >= 0:
         e *= w.chart[t, w.sp_type2[species]]

@@ -1,11 +1,15 @@
 """The battle half of the gridmon oracle: pick a button for one env that is in a battle.
 
-Moves are scored by expected damage (the damage formula of battle.py times accuracy, type
-chart and same-type bonus). In trainer battles the policy switches (START, the next healthy
-monster) when the active monster is losing its exchange and the next one would win it; in
-wild battles it catches wanted species (weakening them first with moves that cannot
-knock them out), brings the lead monster back in so it earns the experience, and runs from
-exchanges it would lose.
+Moves are scored by expected damage: the compiled damage before the roll (core/battle.py
+``hit_base``: type chart, same-type bonus, stats) at the mean roll, times accuracy. In
+trainer battles the policy switches (START, the next healthy monster) when the active
+monster is losing its exchange and the next one would win it; in wild battles it catches
+wanted species (weakening them first with moves that cannot knock them out), brings the
+lead monster back in so it earns the experience, and runs from exchanges it would lose.
+
+Every game rule used here is the compiled one (core/rules.py, core/battle.py), called on
+the env's packed tables ``env.tables``; growth forecasts run the engine's ``level_up`` on a
+one-env scratch state. Only the decision heuristics (mean roll, thresholds) live here.
 """
 
 from __future__ import annotations
@@ -15,57 +19,59 @@ import math
 import numpy as np
 
 from ..core import constants as C
-from ..core.battle import STRUGGLE_POWER
-from ..world.load import World
-from .formulas import max_hp, stat
+from ..core.battle import acts_first, catch_chance, hit_base, level_up, next_healthy, rolled
+from ..core.rules import learned_moves, stat, type_effectiveness
+from ..core.state import make_state_tuple
 
-MEAN_ROLL = 0.925  # mean of the 0.85..1.0 damage roll
+MEAN_ROLL = 0.925  # mean of the damage roll: ROLL_LOW + ROLL_SPAN / 2 (core/battle.py)
 CATCH_HP = 0.3  # weaken a wanted wild monster to this share of its HP before throwing
 CATCH_NOW = 0.35  # ... unless a ball already catches it with at least this chance
 RUN_HP = 0.25  # give up weakening a wanted monster when the active one is below this share
 
 
-class BattlePolicy:
-    """Battle decisions from the env's state arrays and the world's tables."""
+def max_hp(tables, species: int, level: int) -> int:
+    """The HP stat of ``species`` at ``level`` (core/rules.py ``stat``, k = 0)."""
+    return int(stat(tables, species, level, 0))
 
-    def __init__(self, world: World):
-        self.world = world
-        self.mon = world.monsters
+
+class BattlePolicy:
+    """Battle decisions for the envs of one GridmonEnv, from its state arrays (the ``a``
+    the methods take is ``env.arrays``) and its packed world tables."""
+
+    def __init__(self, env):
+        self.world, self.tables, self.state = env.world, env.tables, env.state
+        self.mon = env.world.monsters
+        # One env's rows for forecasts that run the engine's own rules (see `grown`).
+        self._scratch = make_state_tuple({k: np.zeros_like(v[:1]) for k, v in env.arrays.items()})
+        self._row = np.zeros(C.MAX_MOVES, np.int32)
 
     # --- damage model ------------------------------------------------------------------
-    def effectiveness(self, move: int, species: int) -> float:
-        m = self.mon
-        t = m.move_type[move]
-        e = float(m.chart[t, m.sp_type1[species]])
-        if m.sp_type2[species] >= 0:
-            e *= float(m.chart[t, m.sp_type2[species]])
-        return e
-
-    def _hit(self, att_sp, att_lv, def_sp, def_lv, move) -> tuple[float, float]:
-        """(damage before the roll, accuracy) of one hit; move -1 is the typeless strike."""
-        m = self.mon
-        if move >= 0:
-            power, acc = int(m.move_power[move]), int(m.move_acc[move]) / 100.0
-            eff = self.effectiveness(move, def_sp)
-            if m.move_type[move] in (m.sp_type1[att_sp], m.sp_type2[att_sp]):
-                eff *= 1.5
-        else:
-            power, acc, eff = STRUGGLE_POWER, 1.0, 1.0
-        if eff == 0.0:
-            return 0.0, acc
-        w = self.world
-        atk, dfn = stat(w, att_sp, att_lv, 1), stat(w, def_sp, def_lv, 2)
-        base = (2.0 * att_lv / 5.0 + 2.0) * power * atk / dfn / 50.0 + 2.0
-        return base * eff, acc
-
     def expected(self, att_sp, att_lv, def_sp, def_lv, move) -> float:
-        raw, acc = self._hit(att_sp, att_lv, def_sp, def_lv, move)
-        return max(1.0, raw * MEAN_ROLL) * acc if raw > 0 else 0.0
+        """Mean damage of one hit, misses included; move -1 is the typeless strike."""
+        base = hit_base(self.tables, att_sp, att_lv, def_sp, def_lv, move)
+        acc = int(self.mon.move_acc[move]) / 100.0 if move >= 0 else 1.0
+        return max(1.0, base * MEAN_ROLL) * acc if base > 0 else 0.0
 
     def most(self, att_sp, att_lv, def_sp, def_lv, move) -> int:
         """The largest damage one hit can do."""
-        raw, _ = self._hit(att_sp, att_lv, def_sp, def_lv, move)
-        return max(1, int(raw)) if raw > 0 else 0
+        return int(rolled(hit_base(self.tables, att_sp, att_lv, def_sp, def_lv, move), 1.0))
+
+    def foe_moves(self, species: int, level: int) -> list[int]:
+        """The moves a foe of ``species`` at ``level`` has (the last four it learned)."""
+        learned_moves(self.tables, species, level, self._row)
+        return [int(mv) for mv in self._row if mv >= 0]
+
+    def grown(self, species: int, level: int, moves: list[int], to_level: int):
+        """(species, moves) of a party monster after levelling from ``level`` to
+        ``to_level``: the engine's level_up (evolution, learning) run on a scratch env."""
+        s = self._scratch
+        s.p_species[0, 0], s.p_level[0, 0] = species, level
+        s.p_moves[0, 0] = -1
+        s.p_moves[0, 0, : len(moves)] = moves
+        while s.p_level[0, 0] < to_level:
+            s.n_msgs[0] = 0
+            level_up(s, 0, self.tables, 0)
+        return int(s.p_species[0, 0]), [int(mv) for mv in s.p_moves[0, 0] if mv >= 0]
 
     def best_slot(self, a: dict, i: int, slot: int, foe_sp: int, foe_lv: int):
         """(move slot, expected damage) of party monster ``slot``'s best usable move."""
@@ -101,8 +107,7 @@ class BattlePolicy:
         theirs = self.foe_threat(a, i, slot)
         t_win = math.ceil(ehp / max(ours, 1e-6))
         t_lose = math.ceil(hp / theirs) if theirs > 0 else math.inf
-        faster = stat(self.world, sp, lv, 3) >= stat(self.world, esp, elv, 3)
-        return t_lose - t_win - (0 if faster else 1)
+        return t_lose - t_win - (0 if acts_first(self.tables, sp, lv, esp, elv) else 1)
 
     # --- decisions -----------------------------------------------------------------------
     def action(self, a: dict, i: int, want_catch: bool, carry: int = 0) -> int:
@@ -113,7 +118,7 @@ class BattlePolicy:
         esp, elv = int(a["e_species"][i, k]), int(a["e_level"][i, k])
         if a["battle"][i] == C.WILD:
             return self._wild(a, i, act, esp, elv, want_catch, carry)
-        nxt = self._next_healthy(a, i)
+        nxt = next_healthy(self.state, i)
         if nxt >= 0 and self.margin(a, i, act, int(a["p_hp"][i, act])) < 0:
             hp_after = int(a["p_hp"][i, nxt]) - int(self.foe_threat(a, i, nxt))
             if self.margin(a, i, nxt, hp_after) >= 0:
@@ -121,7 +126,7 @@ class BattlePolicy:
         return self.best_slot(a, i, act, esp, elv)[0]
 
     def _wild(self, a, i, act, esp, elv, want_catch, carry) -> int:
-        w = self.world
+        w = self.tables
         hp = int(a["p_hp"][i, act])
         frac = hp / max_hp(w, int(a["p_species"][i, act]), int(a["p_level"][i, act]))
         if want_catch and a["balls"][i] > 0:
@@ -130,17 +135,16 @@ class BattlePolicy:
         carry_frac = carry_hp / max_hp(
             w, int(a["p_species"][i, carry]), int(a["p_level"][i, carry])
         )
-        if act != carry and carry_frac >= 0.5 and self._next_healthy(a, i) >= 0:
+        if act != carry and carry_frac >= 0.5 and next_healthy(self.state, i) >= 0:
             return C.START  # cycle towards the carry: it should earn the experience
         if self.margin(a, i, act, hp) < 0:  # it would lose this exchange: run
             return C.B
         return self.best_slot(a, i, act, esp, elv)[0]
 
     def _catch(self, a, i, act, esp, elv, frac) -> int:
-        w = self.world
         ehp = int(a["e_hp"][i, int(a["e_active"][i])])
-        mhp = max_hp(w, esp, elv)
-        chance = int(self.mon.sp_catch[esp]) * (3.0 * mhp - 2.0 * ehp) / (3.0 * mhp) / 255.0
+        mhp = max_hp(self.tables, esp, elv)
+        chance = catch_chance(self.tables, esp, elv, ehp)
         if chance >= CATCH_NOW or ehp <= CATCH_HP * mhp or frac < RUN_HP:
             return C.A
         sp, lv = int(a["p_species"][i, act]), int(a["p_level"][i, act])
@@ -155,70 +159,20 @@ class BattlePolicy:
                     best, best_v = k, v
         return best if best >= 0 else C.A
 
-    @staticmethod
-    def _next_healthy(a: dict, i: int) -> int:
-        act = int(a["active"][i])
-        for d in range(1, C.MAX_PARTY):
-            k = (act + d) % C.MAX_PARTY
-            if a["p_species"][i, k] >= 0 and a["p_hp"][i, k] > 0:
-                return k
-        return -1
 
-
-def species_types(world: World, species: int) -> tuple[int, ...]:
+def species_types(world, species: int) -> tuple[int, ...]:
     m = world.monsters
     t2 = int(m.sp_type2[species])
     return (int(m.sp_type1[species]),) if t2 < 0 else (int(m.sp_type1[species]), t2)
 
 
-def strong_against(world: World, species: int, defenders: np.ndarray) -> bool:
+def strong_against(world, tables, species: int, defenders: np.ndarray) -> bool:
     """Whether a type of ``species`` hits some defender species super-effectively."""
-    chart = world.monsters.chart
     for t in species_types(world, species):
         for d in defenders:
-            e = 1.0
-            for dt in species_types(world, int(d)):
-                e *= float(chart[t, dt])
-            if e >= 2.0:
+            if type_effectiveness(tables, t, int(d)) >= 2.0:
                 return True
     return False
-
-
-def learned_moves(world: World, species: int, level: int) -> list[int]:
-    """The last four distinct moves ``species`` learned up to ``level`` (as a foe has)."""
-    m = world.monsters
-    moves: list[int] = []
-    start = int(m.learn_start[species])
-    for j in range(start, start + int(m.learn_count[species])):
-        if m.learn_level[j] > level:
-            break
-        mv = int(m.learn_move[j])
-        if mv not in moves:
-            moves = (moves + [mv])[-C.MAX_MOVES :]
-    return moves
-
-
-def grown(world: World, species: int, level: int, moves: list[int], to_level: int):
-    """(species, moves) of a party monster after levelling from ``level`` to ``to_level``:
-    the engine's evolution and learning rules (a new move fills an empty slot or replaces
-    the weakest known one when stronger)."""
-    m = world.monsters
-    moves = list(moves)
-    for lv in range(level + 1, to_level + 1):
-        if m.sp_evolve_level[species] > 0 and lv >= m.sp_evolve_level[species]:
-            species = int(m.sp_evolve_to[species])
-        start = int(m.learn_start[species])
-        for j in range(start, start + int(m.learn_count[species])):
-            mv = int(m.learn_move[j])
-            if m.learn_level[j] != lv or mv in moves:
-                continue
-            if len(moves) < C.MAX_MOVES:
-                moves.append(mv)
-                continue
-            weakest = min(range(len(moves)), key=lambda k: m.move_power[moves[k]])
-            if m.move_power[moves[weakest]] < m.move_power[mv]:
-                moves[weakest] = mv
-    return species, moves
 
 
 def hp_left_after(
@@ -226,18 +180,16 @@ def hp_left_after(
 ) -> float:
     """Share of its HP a monster keeps after beating ``foes`` (species, level) one by one
     with its best move, all hits at their expected damage; <= 0 when it loses."""
-    w = policy.world
-    full = max_hp(w, species, level)
+    t = policy.tables
+    full = max_hp(t, species, level)
     hp = float(full)
-    spd = stat(w, species, level, 3)
     for fs, fl in foes:
         ours = max((policy.expected(species, level, fs, fl, mv) for mv in moves), default=0.0)
-        theirs = [
-            policy.expected(fs, fl, species, level, mv) for mv in learned_moves(w, fs, fl)
-        ] or [0.0]
+        theirs = [policy.expected(fs, fl, species, level, mv) for mv in policy.foe_moves(fs, fl)]
+        theirs = theirs or [0.0]
         threat = 0.75 * max(theirs) + 0.25 * sum(theirs) / len(theirs)
-        turns = math.ceil(max_hp(w, fs, fl) / max(ours, 1e-6))
-        hits = turns - 1 if spd >= stat(w, fs, fl, 3) else turns
+        turns = math.ceil(max_hp(t, fs, fl) / max(ours, 1e-6))
+        hits = turns - 1 if acts_first(t, species, level, fs, fl) else turns
         hp -= hits * threat
         if hp <= 0:
             return hp / full

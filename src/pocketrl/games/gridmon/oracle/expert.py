@@ -7,8 +7,8 @@ until the lead monster (party slot 0, the *carry*) is ``margin`` levels above th
 strongest monster -- or higher, when a forecast of the fight says so, and one level more
 after each blackout against it -- then heal and shop; pick up items near the way; catch
 wild species that are strong against the next leaders. In a battle `act` asks the
-`BattlePolicy` (oracle_battle.py) instead and the generator waits. Routes come from
-cached distance fields (oracle_path.py), so a battle or a blackout needs no re-planning.
+`BattlePolicy` (battle.py) instead and the generator waits. Routes come from
+cached distance fields (path.py), so a battle or a blackout needs no re-planning.
 
 The oracle reads the game only through ``env.arrays`` (the state) and ``env.world``.
 """
@@ -23,8 +23,7 @@ import numpy as np
 from ..config import GridmonConfig
 from ..core import constants as C
 from ..env import GridmonEnv
-from .battle import BattlePolicy, grown, hp_left_after, strong_against
-from .formulas import max_hp
+from .battle import BattlePolicy, hp_left_after, max_hp, strong_against
 from .path import INF, Knowledge
 
 ARRIVED, STOPPED, BLACKOUT, NEED_HEAL, UNREACHABLE = range(5)
@@ -49,7 +48,7 @@ class Oracle:
     def __init__(self, env: GridmonEnv, margin: int = 2, seed: int = 0):
         self.env, self.margin, self.seed = env, int(margin), int(seed)
         self.know = Knowledge(env.world)
-        self.policy = BattlePolicy(env.world)
+        self.policy = BattlePolicy(env)
         self._games: list[_Game | None] = [None] * env.num_envs
         self._actions = np.zeros(env.num_envs, np.int64)
 
@@ -108,7 +107,7 @@ class _Game:
     def carry_frac(self) -> float:
         a, i = self.a, self.i
         return int(a["p_hp"][i, 0]) / max_hp(
-            self.world, int(a["p_species"][i, 0]), int(a["p_level"][i, 0])
+            self.o.env.tables, int(a["p_species"][i, 0]), int(a["p_level"][i, 0])
         )
 
     def blackouts(self) -> int:
@@ -140,7 +139,7 @@ class _Game:
             return False
         if sp in a["p_species"][i]:
             return False
-        return strong_against(self.world, sp, self.know.foes[self.milestone()])
+        return strong_against(self.world, self.o.env.tables, sp, self.know.foes[self.milestone()])
 
     # --- the plan -----------------------------------------------------------------------
     def _play(self):
@@ -185,14 +184,14 @@ class _Game:
         """The carry's level for fighting ``e``: the boss's top level + margin, or more
         when the battle forecast says the carry would not win with SAFETY HP to spare;
         plus one level per blackout against it."""
-        a, i, w = self.a, self.i, self.world
+        a, i, policy = self.a, self.i, self.o.policy
         sp, lv = int(a["p_species"][i, 0]), int(a["p_level"][i, 0])
         moves = [int(m) for m in a["p_moves"][i, 0] if m >= 0]
         base = self.know.fighter_level[e] + self.o.margin
         level = base
         while level < base + MAX_EXTRA:
-            sp2, mv2 = grown(w, sp, lv, moves, level)
-            if hp_left_after(self.o.policy, sp2, level, mv2, self.know.fighter_party[e]) >= SAFETY:
+            sp2, mv2 = policy.grown(sp, lv, moves, level)
+            if hp_left_after(policy, sp2, level, mv2, self.know.fighter_party[e]) >= SAFETY:
                 break
             level += 1
         return level + self.bonus.get(e, 0)

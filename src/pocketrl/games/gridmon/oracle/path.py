@@ -21,7 +21,7 @@ import numpy as np
 
 from ..core import constants as C
 from ..core.jit import kernel
-from ..world.load import World
+from ..world.model import World
 
 INF = 1 << 30
 GRASS_COST = 1  # extra cost of a grass step when travelling: wild battles slow the trip

@@ -20,18 +20,38 @@ from .records import DataError, read_records
 DATA_DIR = Path(__file__).parent.parent / "data"
 
 
+def world_folder(name: str, data_dir: str | None = None) -> tuple[Path, Path]:
+    """(world folder, monsters.txt) of world ``name``: a world shipped under
+    ``data_dir/worlds`` (default: the package's), or a path to a user's world folder.
+    A world folder's species and moves come from the first ``monsters.txt`` found: in
+    the folder, next to its parent when that is a ``worlds`` folder (the package's own
+    layout), else the package's."""
+    root = Path(data_dir) if data_dir else DATA_DIR
+    shipped = root / "worlds" / Path(name).name
+    if Path(name).name == name and (shipped / "world.txt").is_file():
+        return shipped, root / "monsters.txt"
+    own = Path(name).expanduser()
+    if (own / "world.txt").is_file():
+        beside = [own / "monsters.txt"]
+        if own.resolve().parent.name == "worlds":
+            beside.append(own.resolve().parent.parent / "monsters.txt")
+        found = [p for p in beside if p.is_file()]
+        return own, found[0] if found else DATA_DIR / "monsters.txt"
+    known = sorted(p.name for p in (root / "worlds").glob("*") if p.is_dir())
+    raise FileNotFoundError(
+        f"no gridmon world {name!r}: neither {shipped / 'world.txt'} nor {own / 'world.txt'} "
+        f"exists (worlds shipped: {', '.join(known) or 'none'}; or give the path of a "
+        "folder with world.txt and maps/*.txt, see data/FORMAT.md)"
+    )
+
+
 @lru_cache(maxsize=8)
 def load_world(name: str = "main", data_dir: str | None = None) -> World:
-    """Load world ``name``; raises DataError (FILE:LINE:COL) or FileNotFoundError."""
-    root = Path(data_dir) if data_dir else DATA_DIR
-    wdir = root / "worlds" / name
-    if not (wdir / "world.txt").is_file():
-        known = sorted(p.name for p in (root / "worlds").glob("*") if p.is_dir())
-        raise FileNotFoundError(
-            f"no gridmon world {name!r}: {wdir / 'world.txt'} is missing "
-            f"(worlds available: {', '.join(known) or 'none'})"
-        )
-    monsters = load_monsters(root / "monsters.txt")
+    """Load world ``name`` (a shipped world's name or a world folder's path; the World is
+    named after the folder); raises DataError (FILE:LINE:COL) or FileNotFoundError."""
+    wdir, monsters_file = world_folder(name, data_dir)
+    name = wdir.resolve().name
+    monsters = load_monsters(monsters_file)
     header = _read_header(wdir / "world.txt", monsters)
     map_paths = sorted((wdir / "maps").glob("*.txt"))
     if not map_paths:
