@@ -50,6 +50,16 @@ class MetricsLogger:
                 if v is not None:
                     self.writer.add_scalar(k, v, step)
 
+    def image(self, tag: str, image, step: int) -> None:
+        """An (H, W, 3) uint8 picture to TensorBoard (e.g. the heat-map while training)."""
+        if self.writer is not None:
+            self.writer.add_image(tag, image, step, dataformats="HWC")
+
+    def text(self, tag: str, markdown: str, step: int) -> None:
+        """A markdown text to TensorBoard (e.g. the milestone table)."""
+        if self.writer is not None:
+            self.writer.add_text(tag, markdown, step)
+
     def close(self) -> None:
         self.file.close()
         if self.writer is not None:

@@ -38,6 +38,7 @@ class TrainResult:
     global_step: int
     run_dir: Path
     milestones: dict[str, int] = field(default_factory=dict)  # name -> first step (-1: no)
+    milestone_minutes: dict[str, float] = field(default_factory=dict)  # name -> minute (-1)
     milestone_envs: dict[str, int] = field(default_factory=dict)  # name -> envs holding it
     best_badges: int = 0
     message: str = ""
@@ -85,6 +86,8 @@ class Trainer:
             self.game, self.policy, self.archive, self.device, cfg.seed, horizon
         )
         self.updates, self.train_seconds, self.losses = 0, 0.0, {}
+        # training minute at which any env first reached each milestone (-1: not yet)
+        self.milestone_minutes = [-1.0] * len(self.game.milestones)
         self.learn_seconds = 0.0
         self.stop_reason: str | None = None
         self.ckpt_path = ckpt.checkpoint_path(self.run_dir)
@@ -114,6 +117,7 @@ class Trainer:
                 "archive": None if self.archive is None else self.archive.state_dict(),
                 "counters": {
                     "updates": self.updates,
+                    "milestone_minutes": list(self.milestone_minutes),
                     "train_seconds": self.train_seconds,
                     "learn_seconds": self.learn_seconds,
                 },
@@ -135,6 +139,7 @@ class Trainer:
             torch.set_rng_state(data["torch_rng"])
             c = data["counters"]
             self.updates, self.train_seconds = c["updates"], c["train_seconds"]
+            self.milestone_minutes = list(c.get("milestone_minutes", self.milestone_minutes))
             self.learn_seconds = c["learn_seconds"]
         except ckpt.CheckpointError:
             raise
@@ -163,6 +168,7 @@ class Trainer:
             while not self._budget_done(start):
                 steps = col.collect(self.storage, stop=lambda: self.stop_reason is not None)
                 self.train_seconds = base_seconds + time.perf_counter() - start
+                self._note_milestone_minutes()
                 if steps < self.storage.num_steps or self.stop_reason:
                     break
                 self._learn()
@@ -201,13 +207,45 @@ class Trainer:
             self.save()
         return self._finish(status, message)
 
+    def _note_milestone_minutes(self) -> None:
+        """Stamp the training minute on milestones reached for the first time, and put
+        the milestone table in TensorBoard when one was."""
+        new = False
+        for m, step in enumerate(self.collector.milestone_first_step):
+            if step >= 0 and self.milestone_minutes[m] < 0:
+                self.milestone_minutes[m] = self.train_seconds / 60
+                new = True
+        if new and self.logger:
+            self.logger.text("milestones", self.milestone_markdown(), self.collector.global_step)
+
+    def milestone_markdown(self) -> str:
+        """The milestone table (first env step, minute, envs holding it) as markdown."""
+        col, info = self.collector, self.collector.last_info
+        held = info["milestones"].sum(0) if info else [0] * len(self.game.milestones)
+        rows = ["| milestone | first env step | minute | envs holding it |", "|---|---|---|---|"]
+        for name, step, minute, k in zip(
+            self.game.milestones,
+            col.milestone_first_step,
+            self.milestone_minutes,
+            held,
+            strict=True,
+        ):
+            if step >= 0:
+                rows.append(f"| {name} | {step:,} | {minute:.1f} | {int(k)} |")
+            else:
+                rows.append(f"| {name} | - | - | {int(k)} |")
+        return "\n".join(rows)
+
     def write_heatmap(self) -> None:
-        """The world with this invocation's visits of every env, for a look mid-run."""
+        """The world with this invocation's visits of every env, for a look mid-run
+        (heatmap.png in the run dir and an image in TensorBoard)."""
         image = self.game.heatmap() if self.is_main else None
         if image is not None:
             from pocketrl.media import save_png
 
             save_png(self.run_dir / "heatmap.png", image)
+            if self.logger:
+                self.logger.image("heatmap", image, self.collector.global_step)
 
     def _learn(self) -> None:
         cfg, s = self.cfg, self.storage
@@ -331,6 +369,7 @@ class Trainer:
             col.global_step,
             self.run_dir,
             milestones=dict(zip(game.milestones, col.milestone_first_step, strict=True)),
+            milestone_minutes=dict(zip(game.milestones, self.milestone_minutes, strict=True)),
             milestone_envs={n: int(k) for n, k in zip(game.milestones, held, strict=True)},
             best_badges=col.best_badges,
             message=message,
