@@ -1,5 +1,6 @@
 """eval writes eval.json with the documented fields, a GIF and a heat-map of the
-documented sizes; the same seed gives the same table; watch and compare run."""
+documented sizes; the same seed gives the same table and another seed another; watch and
+compare run."""
 
 import json
 
@@ -57,14 +58,15 @@ def test_eval_outputs(tmp_path, capsys):
     assert png.mode == "RGB" and png.size[0] > 100 and png.size[1] > 50
 
 
-def test_same_seed_same_table():
-    def run():
-        env = GridmonEnv(16, GridmonConfig(world="mini", horizon=10**6), seed=3)
-        r = evaluate(env, RandomAgent(16, 7, seed=3), 300, "random", seed=3)
+def test_same_seed_same_table_and_another_seed_another():
+    def run(seed):  # the agent's own seed stays: the games' seed alone must matter
+        env = GridmonEnv(16, GridmonConfig(world="mini", horizon=10**6), seed=seed)
+        r = evaluate(env, RandomAgent(16, 7, seed=3), 300, "random", seed=seed)
         text = table(r)
         return text[text.index("\n") :]  # drop the timing line
 
-    assert run() == run()
+    assert run(3) == run(3)
+    assert run(3) != run(4)
 
 
 def test_replay_reproduces_the_game():

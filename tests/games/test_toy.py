@@ -1,4 +1,4 @@
-"""The toy game keeps the batched game contract (autoreset, info, snapshots)."""
+"""The toy game keeps the batched game contract (autoreset, info, snapshots, seeds)."""
 
 import numpy as np
 
@@ -29,6 +29,21 @@ def test_same_step_autoreset_with_final_obs():
     for _ in range(3):
         obs, _, term, trunc, info = game.step(np.array([4, 4]))
     assert trunc.tolist() == [False, True] and not term[1]
+
+
+def _rollout(game, steps):
+    rng = np.random.default_rng(0)
+    return [game.step(rng.integers(0, 7, game.num_envs))[0]["pos"].copy() for _ in range(steps)]
+
+
+def test_same_seed_same_games_and_another_seed_other_starts():
+    config = ToyConfig(height=50, horizon=5)  # many rows to start on, many restarts
+    a = _rollout(ToyGame(4, config, seed=1), 40)
+    b = _rollout(ToyGame(4, config, seed=1), 40)
+    c = _rollout(ToyGame(4, config, seed=100), 40)
+    assert all(np.array_equal(pa, pb) for pa, pb in zip(a, b))
+    for i in range(4):  # same actions, other seed: each env starts on other rows
+        assert any(pa[i, 1] != pc[i, 1] for pa, pc in zip(a, c)), i
 
 
 def test_snapshot_restore_is_exact():

@@ -22,10 +22,14 @@ def _rollout(env, steps, seed):
     return trace
 
 
-def test_same_seed_same_trajectory():
-    a, b = tiny_env(8, seed=3), tiny_env(8, seed=3)
-    for (ta, sa, ra), (tb, sb, rb) in zip(_rollout(a, 300, 1), _rollout(b, 300, 1)):
+def test_same_seed_same_trajectory_and_another_seed_another():
+    a = _rollout(tiny_env(8, seed=3), 300, 1)
+    b = _rollout(tiny_env(8, seed=3), 300, 1)
+    c = _rollout(tiny_env(8, seed=1003), 300, 1)  # env i is seeded seed + i: none in common
+    for (ta, sa, ra), (tb, sb, rb) in zip(a, b):
         assert np.array_equal(ta, tb) and np.array_equal(sa, sb) and np.array_equal(ra, rb)
+    for i in range(8):  # same actions, other seed: every env's game goes another way
+        assert any(not np.array_equal(sa[i], sc[i]) for (_, sa, _), (_, sc, _) in zip(a, c)), i
 
 
 def test_snapshot_restore_mid_battle_is_exact():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pytest
 
@@ -162,15 +164,31 @@ def test_text_rule_runs_the_game_while_input_is_ignored(test_rom):
         env.close()
 
 
+def _emulator_states(env) -> list[bytes]:
+    out = []
+    for emu in env.group.emulators:
+        f = io.BytesIO()
+        emu.pyboy.save_state(f)
+        out.append(f.getvalue())
+    return out
+
+
 def test_same_seed_same_games_and_jitter_by_seed(test_rom):
+    """The synthetic ROM draws the same screens whatever the frame it starts on, so the
+    seed's jitter shows in the emulator's state (its clocks), which must differ by seed."""
     moves = [RIGHT, DOWN, DOWN, LEFT, UP]
     a = make_env(test_rom, num_envs=2, start_jitter=5)
     b = make_env(test_rom, num_envs=2, start_jitter=5)
+    c = make_env(test_rom, num_envs=2, seed=100, start_jitter=5)
     for sa, sb in zip(walk(a, moves), walk(b, moves), strict=True):
         for key in OBS_SPEC:
             assert (sa[0][key] == sb[0][key]).all()
-    a.close()
-    b.close()
+    walk(c, moves)
+    assert _emulator_states(a) == _emulator_states(b)
+    moved = [sa != sc for sa, sc in zip(_emulator_states(a), _emulator_states(c), strict=True)]
+    assert all(moved), f"envs {moved} (False: same start frame with seeds 0 and 100)"
+    for env in (a, b, c):
+        env.close()
 
 
 def test_snapshot_restore_is_exact(test_rom):

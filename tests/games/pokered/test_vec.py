@@ -1,8 +1,9 @@
-"""The worker pool: same results as in-process, no pickling per step, restarts."""
+"""The worker pool: same results as in-process, nothing pickled per step, restarts."""
 
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 
 import numpy as np
@@ -45,15 +46,54 @@ def test_pool_matches_in_process(pool_env, test_rom):
     local.close()
 
 
-def test_step_does_no_pickling(pool_env, monkeypatch):
-    class NoPickle:
-        def dumps(self, *a, **k):
-            raise AssertionError("pickled during step")
+class CountingConn:
+    """The parent's end of a worker pipe, recording every message that crosses it."""
 
-        loads = dumps
+    def __init__(self, conn):
+        self.conn = conn
+        self.sent: list[bytes] = []
+        self.received: list[bytes] = []
 
-    monkeypatch.setattr(vec, "pickle", NoPickle())
-    pool_env.step(np.zeros(3, np.int64))
+    def send_bytes(self, buf):
+        self.sent.append(bytes(buf))
+        self.conn.send_bytes(buf)
+
+    def send(self, obj):
+        self.send_bytes(pickle.dumps(obj))
+
+    def recv_bytes(self):
+        buf = self.conn.recv_bytes()
+        self.received.append(buf)
+        return buf
+
+    def recv(self):
+        return pickle.loads(self.recv_bytes())
+
+    def __getattr__(self, name):  # fileno, poll, close: the real connection's
+        return getattr(self.conn, name)
+
+
+def test_step_sends_only_a_tiny_fixed_command(pool_env):
+    """Per step, each worker pipe carries one fixed message of a few bytes each way:
+    actions go in and observations come back through shared memory, never pickled."""
+    pool = pool_env.pool
+    pool.conns = [CountingConn(c) for c in pool.conns]
+    buffer = np.frombuffer(pool.buffer, np.uint8)
+    rng = np.random.default_rng(0)
+    steps = 20
+    for _ in range(steps):
+        pool_env.step(rng.integers(0, 7, 3))
+    for k, conn in enumerate(pool.conns):
+        for way, messages in (("to", conn.sent), ("from", conn.received)):
+            where = f"{way} worker {k} in {steps} steps"
+            sizes = sorted({len(m) for m in messages})
+            assert len(messages) == steps, f"{len(messages)} messages {where}"
+            assert sizes[-1] <= 8, f"messages of {sizes} bytes {where}"
+            assert len(set(messages)) == 1, f"{len(set(messages))} different messages {where}"
+            assert not messages[0].startswith(b"\x80"), f"a pickle {where}"
+    for key in OBS_SPEC:
+        assert np.shares_memory(pool_env.obs[key], buffer), key
+    assert np.shares_memory(pool_env.arrays["actions"], buffer)
 
 
 def test_killed_worker_is_restarted_from_snapshots(pool_env):

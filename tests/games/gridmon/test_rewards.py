@@ -1,0 +1,98 @@
+"""The weighted reward parts (``info["reward/<name>"]``) sum to the reward, and each part
+is its weight times the change of what it rewards, over random play and the oracle (so
+that events, badges, levels, catches, heals, blackouts and the champion all happen)."""
+
+import numpy as np
+import pytest
+
+from pocketrl.games.gridmon.config import GridmonConfig, RewardWeights
+from pocketrl.games.gridmon.env import GridmonEnv
+from pocketrl.games.gridmon.oracle import Oracle
+
+# Distinct weights, so a part written under another component's name or weight shows.
+WEIGHTS = RewardWeights(
+    explore=0.03, event=1.5, badge=4.0, level=0.7, catch=1.3, heal=0.9, blackout=0.6, champion=20.0
+)
+# part -> the counter whose growth it rewards (blackout: a penalty per blackout)
+COUNTERS = {
+    "explore": "explored",
+    "event": "n_events",
+    "badge": "n_badges",
+    "level": "level_score",
+    "catch": "caught",
+    "blackout": "blackouts",
+}
+SIGN = {"blackout": -1.0}
+
+
+def _env(num_envs, seed):
+    config = GridmonConfig(world="mini", horizon=10**9, on_truncate="continue", rewards=WEIGHTS)
+    return GridmonEnv(num_envs, config, seed=seed)
+
+
+def _counters(env) -> dict[str, np.ndarray]:
+    a = env.arrays
+    out = {part: a[name].astype(np.float64) for part, name in COUNTERS.items()}
+    out["catch"] = a["caught"].sum(1).astype(np.float64)  # species caught so far
+    return out
+
+
+def _assert_close(actual, desired, what):
+    if not np.allclose(actual, desired, rtol=1e-5, atol=1e-6):  # fast path: no message
+        np.testing.assert_allclose(actual, desired, rtol=1e-5, atol=1e-6, err_msg=what)
+
+
+def _play(env, act, steps) -> dict[str, int]:
+    """Step ``steps`` times, checking every step; returns, per part, the env-steps where
+    it was not zero."""
+    names = env.reward_components
+    assert set(names) == set(COUNTERS) | {"heal", "champion"}
+    nonzero = dict.fromkeys(names, 0)
+    before = _counters(env)
+    for t in range(steps):
+        _, reward, terminated, truncated, info = env.step(act())
+        parts = {n: info[f"reward/{n}"].astype(np.float64) for n in names}
+        go_on = ~(terminated | truncated)  # an ended game was reset in the same step
+        _assert_close(sum(parts.values())[go_on], reward[go_on], f"sum, step {t}")
+        after = _counters(env)  # ended games: see the xfail test below
+        for n, counter in before.items():
+            grew = SIGN.get(n, 1.0) * getattr(WEIGHTS, n) * (after[n] - counter)
+            _assert_close(parts[n][go_on], grew[go_on], f"{n}, step {t}")
+        assert ((parts["heal"] >= 0) & (parts["heal"] <= WEIGHTS.heal + 1e-6)).all(), t
+        np.testing.assert_array_equal(parts["champion"], WEIGHTS.champion * terminated)
+        for n in names:
+            nonzero[n] += int(np.count_nonzero(parts[n]))
+        before = after
+    return nonzero
+
+
+def test_parts_sum_to_the_reward_in_random_play():
+    env = _env(64, seed=0)
+    rng = np.random.default_rng(0)
+    nonzero = _play(env, lambda: rng.integers(0, 7, env.num_envs), 2_000)
+    for n in ("explore", "event", "level", "catch", "heal", "blackout"):
+        assert nonzero[n] > 0, (n, nonzero)
+
+
+def test_parts_sum_to_the_reward_when_the_oracle_plays():
+    env = _env(4, seed=3)
+    oracle = Oracle(env, seed=3)
+    nonzero = _play(env, oracle.act, 3_000)
+    assert all(nonzero.values()), nonzero  # every part, the champion included
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine bug: on the step an episode ends, the autoreset (new_game/new_episode "
+    "in core/engine.py step_batch) adds the new start's raw explore (1 tile) and level "
+    "baseline (the starter's level) to the parts after the reward was summed",
+)
+@pytest.mark.parametrize("on_truncate", ["reset", "continue"])
+def test_parts_sum_to_the_reward_on_the_step_an_episode_ends(on_truncate):
+    config = GridmonConfig(world="mini", horizon=5, on_truncate=on_truncate, rewards=WEIGHTS)
+    env = GridmonEnv(2, config, seed=0)
+    for _ in range(5):
+        _, reward, _, truncated, info = env.step(np.array([4, 4]))  # A: stay put
+    assert truncated.all()
+    parts = sum(info[f"reward/{n}"] for n in env.reward_components)
+    _assert_close(parts, reward, "sum")
