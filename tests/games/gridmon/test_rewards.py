@@ -54,7 +54,7 @@ def _play(env, act, steps) -> dict[str, int]:
         parts = {n: info[f"reward/{n}"].astype(np.float64) for n in names}
         go_on = ~(terminated | truncated)  # an ended game was reset in the same step
         _assert_close(sum(parts.values())[go_on], reward[go_on], f"sum, step {t}")
-        after = _counters(env)  # ended games: see the xfail test below
+        after = _counters(env)  # ended games: see the episode-end test below
         for n, counter in before.items():
             grew = SIGN.get(n, 1.0) * getattr(WEIGHTS, n) * (after[n] - counter)
             _assert_close(parts[n][go_on], grew[go_on], f"{n}, step {t}")
@@ -81,12 +81,6 @@ def test_parts_sum_to_the_reward_when_the_oracle_plays():
     assert all(nonzero.values()), nonzero  # every part, the champion included
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: on the step an episode ends, the autoreset (new_game/new_episode "
-    "in core/engine.py step_batch) adds the new start's raw explore (1 tile) and level "
-    "baseline (the starter's level) to the parts after the reward was summed",
-)
 @pytest.mark.parametrize("on_truncate", ["reset", "continue"])
 def test_parts_sum_to_the_reward_on_the_step_an_episode_ends(on_truncate):
     config = GridmonConfig(world="mini", horizon=5, on_truncate=on_truncate, rewards=WEIGHTS)

@@ -18,6 +18,8 @@ from .jit import kernel
 from .observe import write_obs
 from .overworld import overworld_turn
 from .rules import (
+    R_EXPLORE,
+    R_LEVEL,
     badge_count,
     exp_for_level,
     fill_moves,
@@ -126,10 +128,14 @@ def step_batch(s, w, actions, counts, obs, final_obs, reward, terminated, trunca
             for j in range(s.ms_step.shape[1]):
                 s.final_ms_step[i, j] = s.ms_step[i, j]
             write_obs(s, i, w, final_obs[0], final_obs[1], final_obs[2], final_obs[3], final_obs[4])
+            # The reset's own bookkeeping (the start tile, the starting party's level
+            # baseline) is not a reward: the step's parts stay those of the ended episode.
+            kept_explore, kept_level = s.parts[i, R_EXPLORE], s.parts[i, R_LEVEL]
             if trunc and w.continue_on_truncate:
                 new_episode(s, i, w, counts)
             else:
                 new_game(s, i, w, counts)
+            s.parts[i, R_EXPLORE], s.parts[i, R_LEVEL] = kept_explore, kept_level
         write_obs(s, i, w, obs[0], obs[1], obs[2], obs[3], obs[4])
 
 
