@@ -1,7 +1,8 @@
 """Config: presets, --set overrides, validation errors that name the key."""
 
-import pytest
 import tomllib
+
+import pytest
 
 from pocketrl.config import (
     ConfigError,

@@ -11,12 +11,11 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import math
+import tomllib
 import typing
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-
-import tomllib
 
 from pocketrl.games.gridmon.config import GridmonConfig
 from pocketrl.games.pokered.config import PokeredConfig
