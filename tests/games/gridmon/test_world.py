@@ -104,3 +104,22 @@ def test_unclosed_quote_and_missing_world(tmp_path):
         load_world("tiny", root)
     with pytest.raises(FileNotFoundError, match="worlds available: tiny"):
         load_world("nowhere", root)
+
+
+@pytest.mark.parametrize(
+    "rel", ["worlds/tiny/world.txt", "worlds/tiny/maps/gym.txt", "monsters.txt"]
+)
+def test_a_file_that_is_not_utf8_is_named_with_its_line(tmp_path, rel):
+    root = tmp_path / "data"
+    shutil.copytree(TEST_DATA, root)
+    path = root / rel
+    lines = path.read_bytes().split(b"\n")
+    lines[2] = b"# caf\xe9 " + lines[2]  # latin-1 e-acute on line 3, column 6
+    path.write_bytes(b"\n".join(lines))
+    load_world.cache_clear()
+    with pytest.raises(DataError) as err:
+        load_world("tiny", str(root))
+    msg = str(err.value)
+    assert f"{path}:3:6: not UTF-8 text: byte 0xe9" in msg, msg
+    assert "save the file as UTF-8" in msg
+    assert (err.value.path, err.value.line, err.value.col) == (str(path), 3, 6)
