@@ -89,6 +89,25 @@ def test_refuses_to_overwrite_a_run(tmp_path, capsys):
     assert "--resume" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    "flag, rel, message",
+    [
+        ("--run-dir", "notes.txt", "--run-dir {f} is a file, not a folder"),
+        ("--run-dir", "notes.txt/run", "cannot be created: {f} is a file, not a folder"),
+        ("--resume", "notes.txt", "--resume {f} is a file; give the run dir"),
+    ],
+)
+def test_a_file_where_a_run_dir_belongs_is_a_clear_error(tmp_path, capsys, flag, rel, message):
+    file = tmp_path / "notes.txt"
+    file.write_text("mine")
+    argv = [flag, str(tmp_path / rel), "--no-progress"]
+    argv += ["--preset", "toy"] if flag == "--run-dir" else []
+    assert command.main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("pocketrl train: error: ") and message.format(f=file) in err, err
+    assert file.read_text() == "mine"
+
+
 def test_heatmap_is_written_while_training_and_not_for_tiny_runs(tmp_path):
     base = [
         "--preset",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -113,6 +114,11 @@ def build_config(args):
             raise ConfigError(
                 "--resume continues a run with its saved config; drop --preset/--run-dir"
             )
+        if args.resume.is_file():
+            raise ConfigError(
+                f"--resume {args.resume} is a file; give the run dir that holds its "
+                "config.toml and checkpoints/"
+            )
         cfg = load_config(args.resume / "config.toml")
         for item in extra:
             apply_override(cfg, item)
@@ -122,12 +128,33 @@ def build_config(args):
     preset = args.preset or ("pokered" if pokered else DEFAULT_PRESET)
     cfg = make_config(preset, extra)
     run_dir = args.run_dir or Path("runs") / f"{Path(preset).stem}-{time.strftime('%Y%m%d-%H%M%S')}"
+    check_run_dir(run_dir, "--run-dir" if args.run_dir else "the default run dir")
     if checkpoint_path(run_dir).exists():
         raise ConfigError(
             f"{run_dir} already holds a run; continue it with --resume {run_dir} "
             "or choose another --run-dir"
         )
     return cfg, run_dir
+
+
+def check_run_dir(run_dir: Path, label: str) -> None:
+    """ConfigError unless ``run_dir`` is a folder or can be made one (no part is a file)."""
+    for path in (run_dir, *run_dir.parents):
+        if not path.exists():
+            continue
+        if path == run_dir and not path.is_dir():
+            raise ConfigError(
+                f"{label} {run_dir} is a file, not a folder; give a new folder path "
+                "for the run's outputs (e.g. --run-dir runs/my-run)"
+            )
+        if not path.is_dir():
+            raise ConfigError(
+                f"{label} {run_dir} cannot be created: {path} is a file, not a folder; "
+                "give a run dir under a folder"
+            )
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise ConfigError(f"{label} {run_dir} cannot be written: no write permission on {path}")
+        return
 
 
 def run(args) -> int:
