@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pocketrl.games.gridmon.world.load import load_world
+from pocketrl.games.gridmon.world.load import DATA_DIR, load_world
 from pocketrl.games.gridmon.world.records import DataError
 
 from .conftest import TEST_DATA
@@ -123,3 +123,19 @@ def test_a_file_that_is_not_utf8_is_named_with_its_line(tmp_path, rel):
     assert f"{path}:3:6: not UTF-8 text: byte 0xe9" in msg, msg
     assert "save the file as UTF-8" in msg
     assert (err.value.path, err.value.line, err.value.col) == (str(path), 3, 6)
+
+
+def test_a_world_folder_given_by_absolute_path(tmp_path, monkeypatch):
+    """What data/FORMAT.md ("Your own world") promises about a world folder of one's own."""
+    mine = tmp_path / "myworld"
+    shutil.copytree(DATA_DIR / "worlds" / "mini", mine)
+    (mine / "monsters.txt").write_text("not read: monsters come from the package\n")
+    (mine / "maps" / "notes.md").write_text("not a map: only maps/*.txt are read\n")
+    load_world.cache_clear()
+    world, mini = load_world(str(mine)), load_world("mini")
+    assert world.summary() == mini.summary().replace("'mini'", repr(str(mine)))
+    assert world.monsters.species_names == mini.monsters.species_names
+    monkeypatch.chdir(tmp_path)
+    for relative in ("myworld", "./myworld"):  # looked up under the package's worlds/
+        with pytest.raises(FileNotFoundError, match="worlds available: main, mini"):
+            load_world(relative)
