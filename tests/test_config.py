@@ -1,7 +1,8 @@
 """Config: presets, --set overrides, validation errors that name the key."""
 
-import pytest
 import tomllib
+
+import pytest
 
 from pocketrl.config import (
     ConfigError,
@@ -64,6 +65,9 @@ def test_overrides_are_typed():
         ("game=chess", ["game", "gridmon"]),
         ("ppo", ["key=value"]),
         ("ppo=3", ["ppo", "section"]),
+        ("policy.hidden=0", ["policy.hidden", "in 1..10,000,000", "got 0"]),
+        ("policy.embed_dim=10000001", ["policy.embed_dim", "in 1..10,000,000"]),
+        ("policy.conv_channels=99999999", ["policy.conv_channels", "in 1..10,000,000"]),
     ],
 )
 def test_bad_overrides_name_the_key(override, words):

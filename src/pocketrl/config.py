@@ -11,12 +11,11 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import math
+import tomllib
 import typing
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-
-import tomllib
 
 from pocketrl.atomic import atomic_write_text
 from pocketrl.games import GAMES
@@ -26,6 +25,9 @@ from pocketrl.games.toy import ToyConfig
 
 # The TrainConfig field that holds each game's own settings.
 GAME_SECTIONS = {"gridmon": "env", "pokered": "pokered", "toy": "toy"}
+MAX_POLICY_PARAMS = 10_000_000
+"""Most trainable parameters of a policy: pocketrl trains tiny specialist policies, and a
+size key set far too high would otherwise train for hours with a huge network."""
 
 
 class ConfigError(ValueError):
@@ -170,16 +172,16 @@ class TrainConfig:
             ("ppo.num_minibatches", p.num_minibatches, 1),
             ("ppo.update_epochs", p.update_epochs, 1),
             ("ppo.bptt_horizon", p.bptt_horizon, 1),
-            ("policy.hidden", self.policy.hidden, 1),
-            ("policy.embed_dim", self.policy.embed_dim, 1),
-            ("policy.conv_channels", self.policy.conv_channels, 1),
-            ("policy.state_hidden", self.policy.state_hidden, 1),
             ("explore.archive_size", self.explore.archive_size, 1),
             ("total_steps", self.total_steps, 0),
             ("torch_threads", self.torch_threads, 0),
             ("heatmap_minutes", self.heatmap_minutes, 0),
         ]:
             _check(v >= lo, key, f">= {lo}", v)
+        for name in ("hidden", "embed_dim", "conv_channels", "state_hidden"):
+            v = getattr(self.policy, name)
+            limit = f"{MAX_POLICY_PARAMS:,}"
+            _check(1 <= v <= MAX_POLICY_PARAMS, f"policy.{name}", f"in 1..{limit}", v)
         for key, v in [
             ("ppo.gamma", p.gamma),
             ("ppo.gae_lambda", p.gae_lambda),

@@ -7,12 +7,22 @@ runs it alone.
 from __future__ import annotations
 
 import argparse
+import os
+import shlex
+import shutil
 import sys
 import time
 from pathlib import Path
 
 from pocketrl.commands.game_args import add_game_args, game_overrides
-from pocketrl.config import ConfigError, apply_override, load_config, make_config
+from pocketrl.config import (
+    MAX_POLICY_PARAMS,
+    ConfigError,
+    PolicyConfig,
+    apply_override,
+    load_config,
+    make_config,
+)
 from pocketrl.train.checkpoint import CheckpointError, checkpoint_path
 
 DEFAULT_PRESET = "gridmon-default"
@@ -78,6 +88,11 @@ def build_config(args):
             raise ConfigError(
                 "--resume continues a run with its saved config; drop --preset/--run-dir"
             )
+        if args.resume.is_file():
+            raise ConfigError(
+                f"--resume {args.resume} is a file; give the run dir that holds its "
+                "config.toml and checkpoints/"
+            )
         cfg = load_config(args.resume / "config.toml")
         for item in extra:
             apply_override(cfg, item)
@@ -87,6 +102,7 @@ def build_config(args):
     preset = args.preset or ("pokered" if pokered else DEFAULT_PRESET)
     cfg = make_config(preset, extra)
     run_dir = args.run_dir or Path("runs") / f"{Path(preset).stem}-{time.strftime('%Y%m%d-%H%M%S')}"
+    check_run_dir(run_dir, "--run-dir" if args.run_dir else "the default run dir")
     if checkpoint_path(run_dir).exists():
         raise ConfigError(
             f"{run_dir} already holds a run; continue it with --resume {run_dir} "
@@ -95,18 +111,135 @@ def build_config(args):
     return cfg, run_dir
 
 
+def check_run_dir(run_dir: Path, label: str) -> None:
+    """ConfigError unless ``run_dir`` is a folder or can be made one (no part is a file)."""
+    for path in (run_dir, *run_dir.parents):
+        if not path.exists():
+            continue
+        if path == run_dir and not path.is_dir():
+            raise ConfigError(
+                f"{label} {run_dir} is a file, not a folder; give a new folder path "
+                "for the run's outputs (e.g. --run-dir runs/my-run)"
+            )
+        if not path.is_dir():
+            raise ConfigError(
+                f"{label} {run_dir} cannot be created: {path} is a file, not a folder; "
+                "give a run dir under a folder"
+            )
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise ConfigError(f"{label} {run_dir} cannot be written: no write permission on {path}")
+        return
+
+
+def policy_inputs(cfg) -> tuple[dict, dict, int]:
+    """(obs_spec, obs_vocab, num_actions) of the configured game, from one env (pokered:
+    from the class, so no ROM is opened)."""
+    if cfg.game == "pokered":
+        from pocketrl.games.pokered.env import PokeredEnv
+
+        return PokeredEnv.obs_spec, PokeredEnv.obs_vocab, PokeredEnv.num_actions
+    from pocketrl.train.runner import make_game
+
+    game = make_game(cfg, 1, cfg.seed)
+    try:
+        return game.obs_spec, getattr(game, "obs_vocab", {}), game.num_actions
+    finally:
+        game.close()
+
+
+def check_policy_size(cfg) -> int:
+    """The configured policy's parameter count, counted without allocating it; a
+    ConfigError naming its biggest parts and their keys above MAX_POLICY_PARAMS."""
+    from pocketrl.agents.policy import PART_KEYS, policy_size
+
+    inputs = policy_inputs(cfg)
+    parts = policy_size(*inputs, cfg.policy)
+    total = sum(parts.values())
+    if total <= MAX_POLICY_PARAMS:
+        return total
+    biggest = sorted((n for n in parts if parts[n]), key=parts.get, reverse=True)[:3]
+    where = "; ".join(f"{n} {parts[n]:,} (set by {', '.join(PART_KEYS[n])})" for n in biggest)
+    default = PolicyConfig()
+    default_total = sum(policy_size(*inputs, default).values())
+    raise ConfigError(
+        f"the policy would have {total:,} parameters; pocketrl trains tiny policies and "
+        f"refuses more than {MAX_POLICY_PARAMS:,}. Biggest parts: {where}. "
+        f"Now {_policy_keys(cfg.policy)}; lower them with --set (the defaults, "
+        f"{_policy_keys(default)}, give {default_total:,})"
+    )
+
+
+def _policy_keys(p: PolicyConfig) -> str:
+    return ", ".join(
+        f"policy.{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in vars(p).items()
+    )
+
+
 def run(args) -> int:
     """Run ``train``; returns the process exit status."""
     from pocketrl.train.runner import train
 
+    run_dir = None
     try:
         cfg, run_dir = build_config(args)
+        check_policy_size(cfg)
         result = train(cfg, run_dir, resume=args.resume is not None, progress=not args.no_progress)
-    except (ConfigError, CheckpointError, ValueError) as e:
+    except (ConfigError, CheckpointError, ValueError, FileNotFoundError) as e:
         print(f"pocketrl train: error: {e}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        if run_dir is not None and checkpoint_path(run_dir).exists():
+            print(
+                "\naborted without a final checkpoint; the last periodic one is kept. "
+                f"Continue with: {program()} train --resume {shlex.quote(str(run_dir))}",
+                file=sys.stderr,
+            )
+        raise
     print_summary(result)
+    print("\n".join(next_steps(result, cfg)))
     return 1 if result.status == "nan" else 0
+
+
+def program() -> str:
+    """How to spell ``pocketrl`` in a command to copy: ``pocketrl`` when this process is
+    the script found on PATH, the script's path as typed (``.venv/bin/pocketrl``) when it
+    is another, else this interpreter with ``-m pocketrl``."""
+    argv0 = sys.argv[0] if sys.argv else ""
+    if Path(argv0).name != "pocketrl":
+        return f"{shlex.quote(_short(sys.executable))} -m pocketrl"
+    on_path = shutil.which("pocketrl")
+    if on_path and Path(on_path).resolve() == Path(argv0).resolve():
+        return "pocketrl"
+    return shlex.quote(argv0)
+
+
+def _short(path: str) -> str:
+    """``path`` relative to the working folder when it lies inside it."""
+    try:
+        rel = str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return path
+    return rel if "/" in rel else f"./{rel}"
+
+
+def next_steps(result, cfg) -> list[str]:
+    """The commands to run after this run ended: continue it, evaluate it, watch it."""
+    from pocketrl.commands.eval import AGENT_DEFAULTS
+
+    prog, run_dir = program(), shlex.quote(str(result.run_dir))
+    steps = []
+    if result.status == "interrupted":
+        steps.append(("continue training", f"train --resume {run_dir}"))
+    envs, length = AGENT_DEFAULTS["policy"]
+    what = "evaluate the last good policy" if result.status == "nan" else "evaluate the policy"
+    steps.append((what, f"eval {run_dir} --envs {envs} --steps {length}"))
+    steps.append(("watch it play", f"watch {run_dir}"))
+    if result.status == "done":
+        budget = f" --steps {2 * result.global_step}" if cfg.total_steps else ""
+        budget += f" --minutes {cfg.minutes:g}" if cfg.minutes else ""
+        steps.append(("train it further", f"train --resume {run_dir}{budget}"))
+    width = max((len(label) for label, _ in steps), default=0) + 1
+    return ["next:"] + [f"  {(label + ':').ljust(width)}  {prog} {cmd}" for label, cmd in steps]
 
 
 def print_summary(result) -> None:
@@ -120,10 +253,15 @@ def print_summary(result) -> None:
     table = Table(title=f"achieved after {result.global_step:,} env steps ({result.status})")
     table.add_column("milestone")
     table.add_column("first reached at env step", justify="right")
+    table.add_column("minute", justify="right")
     table.add_column("envs holding it now", justify="right")
     for name, step in result.milestones.items():
+        minute = result.milestone_minutes.get(name, -1.0)
         table.add_row(
-            name, f"{step:,}" if step >= 0 else "-", str(result.milestone_envs.get(name, 0))
+            name,
+            f"{step:,}" if step >= 0 else "-",
+            f"{minute:.1f}" if minute >= 0 else "-",
+            str(result.milestone_envs.get(name, 0)),
         )
     console.print(table)
     console.print(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pocketrl.games.gridmon.world.load import load_world
+from pocketrl.games.gridmon.world.load import DATA_DIR, load_world
 from pocketrl.games.gridmon.world.records import DataError
 
 from .conftest import TEST_DATA
@@ -104,3 +104,46 @@ def test_unclosed_quote_and_missing_world(tmp_path):
         load_world("tiny", root)
     with pytest.raises(FileNotFoundError, match="worlds available: tiny"):
         load_world("nowhere", root)
+
+
+@pytest.mark.parametrize(
+    "rel", ["worlds/tiny/world.txt", "worlds/tiny/maps/gym.txt", "monsters.txt"]
+)
+def test_a_file_that_is_not_utf8_is_named_with_its_line(tmp_path, rel):
+    root = tmp_path / "data"
+    shutil.copytree(TEST_DATA, root)
+    path = root / rel
+    lines = path.read_bytes().split(b"\n")
+    lines[2] = b"# caf\xe9 " + lines[2]  # latin-1 e-acute on line 3, column 6
+    path.write_bytes(b"\n".join(lines))
+    load_world.cache_clear()
+    with pytest.raises(DataError) as err:
+        load_world("tiny", str(root))
+    msg = str(err.value)
+    assert f"{path}:3:6: not UTF-8 text: byte 0xe9" in msg, msg
+    assert "save the file as UTF-8" in msg
+    assert (err.value.path, err.value.line, err.value.col) == (str(path), 3, 6)
+
+
+def test_a_world_folder_given_by_path(tmp_path, monkeypatch):
+    """What data/FORMAT.md ("Your own world") promises about a world folder of one's own:
+    absolute or relative path, named after the folder, only world.txt and maps/*.txt
+    read, species from the package unless the folder has its own monsters.txt."""
+    mine = tmp_path / "myworld"
+    shutil.copytree(DATA_DIR / "worlds" / "mini", mine)
+    (mine / "maps" / "notes.md").write_text("not a map: only maps/*.txt are read\n")
+    load_world.cache_clear()
+    world, mini = load_world(str(mine)), load_world("mini")
+    assert world.name == "myworld"
+    assert world.summary() == mini.summary().replace("'mini'", "'myworld'")
+    assert world.monsters.species_names == mini.monsters.species_names
+    monkeypatch.chdir(tmp_path)
+    for relative in ("myworld", "./myworld"):
+        assert load_world(relative).summary() == world.summary()
+    (mine / "monsters.txt").write_text("not monsters\n")
+    load_world.cache_clear()
+    with pytest.raises(DataError, match="monsters.txt"):  # the folder's own file is read
+        load_world(str(mine))
+    load_world.cache_clear()
+    with pytest.raises(FileNotFoundError, match="worlds shipped: main, mini"):
+        load_world("nowhere")

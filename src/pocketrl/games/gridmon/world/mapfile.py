@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..core import constants as C
 from .monsters import Monsters
-from .records import DataError, Record, parse_record
+from .records import DataError, Record, parse_record, read_text
 
 MAX_SIDE = 255
 
@@ -37,7 +37,7 @@ class MapFile:
 
 
 def read_map(path: Path, monsters: Monsters) -> MapFile:
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = read_text(path).splitlines()
     p = str(path)
     header: Record | None = None
     enc: Record | None = None

@@ -155,10 +155,28 @@ def parse_record(text: str, path: str, lineno: int, col_offset: int = 0) -> Reco
     return rec
 
 
+def read_text(path: Path) -> str:
+    """The text of a data file; a DataError at the first byte that is not UTF-8."""
+    data = Path(path).read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line_start = data.rfind(b"\n", 0, e.start) + 1
+        line = data.count(b"\n", 0, e.start) + 1
+        col = len(data[line_start : e.start].decode("utf-8")) + 1
+        raise DataError(
+            path,
+            line,
+            col,
+            f"not UTF-8 text: byte 0x{data[e.start]:02x} at byte offset {e.start} "
+            f"({e.reason}); save the file as UTF-8",
+        ) from None
+
+
 def read_records(path: Path) -> list[Record]:
     """All records of a file (every non-blank line is one)."""
     out = []
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for lineno, line in enumerate(read_text(path).splitlines(), 1):
         rec = parse_record(line, str(path), lineno)
         if rec is not None:
             out.append(rec)
