@@ -185,7 +185,8 @@ def test_next_steps_name_the_commands_for_this_run(monkeypatch, tmp_path):
     nan = command.next_steps(_ended("nan", "r"), gridmon)
     assert "evaluate the last good policy" in nan[1] and len(nan) == 3
     toy = command.next_steps(_ended("done", "r"), make_config("toy", ["total_steps=10"]))
-    assert toy == ["next:", f"  train it further:  {p} train --resume r --steps 12000"]
+    assert toy[-1] == f"  train it further:     {p} train --resume r --steps 12000"
+    assert "eval r --envs 64" in toy[1] and "watch r" in toy[2]  # eval plays any game
     monkeypatch.setattr(sys, "argv", ["/somewhere/pytest"])
     python = command._short(sys.executable)  # .venv/bin/python when run inside the repo
     assert (

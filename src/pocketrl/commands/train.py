@@ -138,11 +138,11 @@ def policy_inputs(cfg) -> tuple[dict, dict, int]:
         from pocketrl.games.pokered.env import PokeredEnv
 
         return PokeredEnv.obs_spec, PokeredEnv.obs_vocab, PokeredEnv.num_actions
-    from pocketrl.train.runner import make_game
+    from pocketrl.games import make_game
 
-    game = make_game(cfg, 1, cfg.seed)
+    game = make_game(cfg.game, 1, cfg.seed, config=cfg.game_config)
     try:
-        return game.obs_spec, getattr(game, "obs_vocab", {}), game.num_actions
+        return game.obs_spec, game.obs_vocab, game.num_actions
     finally:
         game.close()
 

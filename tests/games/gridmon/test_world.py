@@ -102,7 +102,7 @@ def test_unclosed_quote_and_missing_world(tmp_path):
     root = _broken_copy(tmp_path, "worlds/tiny/maps/town.txt", 'text="Hey!"', 'text="Hey!')
     with pytest.raises(DataError, match=r"town.txt:23:60: unclosed quote"):
         load_world("tiny", root)
-    with pytest.raises(FileNotFoundError, match="worlds available: tiny"):
+    with pytest.raises(FileNotFoundError, match="worlds shipped: tiny"):
         load_world("nowhere", root)
 
 
