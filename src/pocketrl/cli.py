@@ -1,4 +1,5 @@
-"""``pocketrl``: one command; sub-commands train, play, eval, watch, compare, bench.
+"""``pocketrl``: one command; sub-commands train, play, eval, watch, compare, export,
+bench.
 
 Each sub-command lives in its own module with ``add_parser(subparsers)``; this file only
 gathers them, so the CLI stays a thin shell over importable functions.
@@ -18,6 +19,7 @@ COMMAND_MODULES = (
     "pocketrl.commands.eval",
     "pocketrl.commands.watch",
     "pocketrl.commands.compare",
+    "pocketrl.commands.export",
     "pocketrl.commands.bench",
 )
 

@@ -64,13 +64,18 @@ class PolicyAgent:
 
 
 def load_policy(target) -> LoadedPolicy:
-    """TARGET is a run dir (its latest checkpoint) or a checkpoint file."""
+    """TARGET is a run dir (its latest checkpoint), a checkpoint file, or an exported
+    policy bundle (``NAME.safetensors`` / ``NAME.json``, see agents/pretrained.py)."""
     from pocketrl.config import from_dict
     from pocketrl.train.checkpoint import CheckpointError, checkpoint_path, load_checkpoint
 
     target = Path(target)
     if not target.exists():
-        raise FileNotFoundError(f"no run dir or checkpoint at {target}")
+        raise FileNotFoundError(f"no run dir, checkpoint or policy bundle at {target}")
+    if target.suffix in (".safetensors", ".json"):
+        from pocketrl.agents.pretrained import load_bundle
+
+        return load_bundle(target)
     path = checkpoint_path(target) if target.is_dir() else target
     if target.is_dir() and not path.is_file():
         raise FileNotFoundError(

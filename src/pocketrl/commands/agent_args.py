@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .game_args import add_game_args, game_overrides
 
-BUILT_IN_AGENTS = ("random", "oracle")
+BUILT_IN_AGENTS = ("random", "oracle", "pretrained")
 
 
 def add_agent_args(p: argparse.ArgumentParser) -> None:
@@ -19,13 +19,14 @@ def add_agent_args(p: argparse.ArgumentParser) -> None:
         nargs="?",
         type=Path,
         default=None,
-        help="a run dir or checkpoint file of a trained policy",
+        help="a trained policy: run dir, checkpoint, or NAME.safetensors bundle",
     )
     p.add_argument(
         "--agent",
         choices=list(BUILT_IN_AGENTS),
         default=None,
-        help="a built-in agent instead of a TARGET (oracle: gridmon only)",
+        help="a built-in agent instead of a TARGET (oracle: gridmon only; pretrained: "
+        "the policy shipped with pocketrl)",
     )
     p.add_argument(
         "--world",
@@ -60,12 +61,19 @@ def load_target(args: argparse.Namespace) -> Choice:
     from pocketrl.config import TrainConfig, apply_override
 
     if (args.target is None) == (args.agent is None):
-        raise ValueError("give either a TARGET (run dir or checkpoint) or --agent random|oracle")
+        raise ValueError(
+            "give either a TARGET (run dir, checkpoint or policy bundle) or "
+            f"--agent {'|'.join(BUILT_IN_AGENTS)}"
+        )
     loaded = None
     if args.target is not None:
         from pocketrl.agents.load import load_policy
 
         loaded = load_policy(args.target)
+    elif args.agent == "pretrained":
+        from pocketrl.agents.pretrained import load_pretrained
+
+        loaded = load_pretrained()
     config = copy.deepcopy(loaded.config) if loaded else TrainConfig()
     trained_on = config.game
     for item in game_overrides(args):

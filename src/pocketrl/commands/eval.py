@@ -8,7 +8,13 @@ from pathlib import Path
 
 from .agent_args import add_agent_args, game_config, load_target, make_agent, make_env
 
-AGENT_DEFAULTS = {"random": (1024, 1000), "oracle": (1, 30_000), "policy": (64, 20_000)}
+# agent -> (games, steps per game) when --envs / --steps are not given
+AGENT_DEFAULTS = {
+    "random": (1024, 1000),
+    "oracle": (1, 30_000),
+    "policy": (64, 20_000),
+    "pretrained": (64, 40_000),
+}
 
 
 def add_parser(subparsers) -> None:
@@ -24,13 +30,13 @@ def add_parser(subparsers) -> None:
         "--envs",
         type=int,
         default=None,
-        help="games played at once (default: 1024 random, 1 oracle, 64 policy)",
+        help="games played at once (default: 1024 random, 1 oracle, 64 policy/pretrained)",
     )
     p.add_argument(
         "--steps",
         type=int,
         default=None,
-        help="steps per game (default: 1000 random, 30000 oracle, 20000 policy)",
+        help="steps per game (default: 1000 random, 30000 oracle, 20000 policy, 40000 pretrained)",
     )
     p.add_argument(
         "--out",
@@ -85,11 +91,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def default_out(target: Path | None, agent: str, label: str) -> Path:
-    """TARGET/eval for a trained policy, else runs/eval-AGENT-WORLD (gridmon: the world's
-    name, e.g. main; other games: the game's name)."""
-    if target is not None:
+    """TARGET/eval for a run dir (next to a checkpoint file), else
+    runs/eval-NAME-WORLD: NAME the agent or the bundle's name, WORLD the gridmon world
+    (e.g. main) or the game."""
+    if target is not None and target.suffix not in (".safetensors", ".json"):
         return (target if target.is_dir() else target.parent) / "eval"
-    return Path("runs") / f"eval-{agent}-{label.split('/')[-1]}"
+    name = target.stem if target is not None else agent
+    return Path("runs") / f"eval-{name}-{label.split('/')[-1]}"
 
 
 def _write_media(out: Path, env, choice, result, args) -> None:

@@ -129,6 +129,7 @@ class ToyGame:
             "reward/goal": r_goal,
             "milestones": self._milestones.copy(),
             "milestone_step": self._milestone_step.copy(),
+            "final_milestone_step": self._milestone_step.copy(),  # before the autoreset
             "badges": self._milestones[:, 1].astype(np.int32),
             "explored": self._explored.astype(np.int32),
             "events": np.zeros(self.num_envs, np.int32),
