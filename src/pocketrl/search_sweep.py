@@ -61,6 +61,7 @@ def sweep_table(results: list[EvalResult]) -> str:
             cells.append(f"{m.share:.0%} / {med}")
         rows.append((name.name, cells))
     rows.append(("per game", [f"{milestones_per_game(r):.2f}" for r in results]))
+    rows.append(("explored", [f"{r.explored_mean:,.0f}" for r in results]))
     rows.append(("sim steps", [f"{sim_steps(r):,}" for r in results]))
     rows.append(("sim / real", [f"{sim_per_real(r):,.0f}" for r in results]))
     rows.append(("wall s", [f"{r.seconds:,.1f}" for r in results]))
@@ -77,8 +78,8 @@ def sweep_table(results: list[EvalResult]) -> str:
     lines += [f"{name:<14}" + "".join(f"{c:>{width}}" for c in cells) for name, cells in rows]
     lines.append(
         "(milestones: share of games reaching it / median step; per game: milestones "
-        "reached per game; sim / real: simulated env steps per real env step; s / 1k "
-        "real: wall seconds per 1,000 real env steps)"
+        "reached per game; explored: tiles per game;\n sim / real: simulated env steps "
+        "per real env step; s / 1k real: wall seconds per 1,000 real env steps)"
     )
     return "\n".join(lines)
 
@@ -93,23 +94,28 @@ def sweep_json(results: list[EvalResult], extra: dict | None = None) -> dict:
 
 
 def plot_sweep(results: list[EvalResult], path) -> None:
-    """search.png: progress (milestones per game; share of games at each milestone)
-    against simulated env steps per real step (symlog: N = 0 sits at 0)."""
+    """search.png: progress (milestones per game, explored tiles per game, share of games
+    at each milestone) against simulated env steps per real step (symlog: N = 0 sits at
+    0)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     x = np.array([sim_per_real(r) for r in results])
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), constrained_layout=True)
-    ax = axes[0]
-    ax.plot(x, [milestones_per_game(r) for r in results], "o-")
-    for xi, r in zip(x, results, strict=True):
-        at = (xi, milestones_per_game(r))
-        ax.annotate(f"N={budget(r)}", at, fontsize=8, textcoords="offset points", xytext=(4, 4))
-    ax.set_ylabel("milestones reached per game")
-    ax = axes[1]
-    for j, name in enumerate(r.name for r in results[0].milestones):
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.2), constrained_layout=True)
+    curves = (
+        ([milestones_per_game(r) for r in results], "milestones reached per game"),
+        ([r.explored_mean for r in results], "explored tiles per game"),
+    )
+    for ax, (y, label) in zip(axes, curves, strict=False):
+        ax.plot(x, y, "o-")
+        for xi, yi, r in zip(x, y, results, strict=True):
+            ax.annotate(f"N={budget(r)}", (xi, yi), fontsize=8, textcoords="offset points",
+                        xytext=(4, 4))  # fmt: skip
+        ax.set_ylabel(label)
+    ax = axes[2]
+    for j, name in enumerate(m.name for m in results[0].milestones):
         share = [r.milestones[j].share for r in results]
         if max(share) > 0:
             ax.plot(x, share, "o-", label=name)
@@ -119,6 +125,7 @@ def plot_sweep(results: list[EvalResult], path) -> None:
         ax.legend(fontsize=7)
     for ax in axes:
         ax.set_xscale("symlog", linthresh=1.0)
+        ax.set_xlim(-0.3, max(2.0, 3.0 * float(x.max())))
         ax.set_xlabel("simulated env steps per real step")
         ax.grid(alpha=0.3)
     r0 = results[0]

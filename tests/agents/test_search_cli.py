@@ -97,6 +97,7 @@ def test_watch_with_search(capsys):
         (["--search", "2", "--search-policy", "policy"], "needs a trained policy"),
         (["--search-sweep", "0,x"], "--search-sweep takes copies per game separated by commas"),
         (["--search-sweep", str(10**13)], "at most --search"),
+        (["--search", "2", "--search-sweep", "0,2"], "not both"),
     ],
 )
 def test_bad_search_flags_get_clear_errors(flags, message, capsys):

@@ -197,9 +197,13 @@ def available_memory() -> int | None:
 
 def copy_bytes(env, snap_bytes: int, rollout_bytes: int) -> int:
     """Estimated memory of one copy: its game state (about one snapshot, twice while it
-    is restored), its observation rows (obs and final obs) and the rollout's tensors."""
+    is restored), its observation rows (obs and final obs), the rollout's tensors, and
+    what one env of the game takes besides its state where the game says so
+    (``env_overhead_bytes``, e.g. an emulator whose snapshot is compressed; not part of
+    the contract, 0 when absent)."""
     obs = sum(math.prod(shape) * np.dtype(dt).itemsize for shape, dt in env.obs_spec.values())
-    return 2 * snap_bytes + 2 * obs + rollout_bytes
+    overhead = int(getattr(env, "env_overhead_bytes", 0) or 0)
+    return 2 * snap_bytes + 2 * obs + rollout_bytes + overhead
 
 
 def check_budget(env, prior, settings: SearchSettings, available: int | None = None):

@@ -82,6 +82,8 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"--envs and --steps must be >= 1, got {envs} and {steps}")
     settings = search_settings(args, choice)
     if args.search_sweep is not None:
+        if args.search:
+            raise ValueError("give --search N or --search-sweep N,N,..., not both")
         return _sweep(args, choice, settings, envs, steps)
     env = make_env(choice, envs, args.seed, horizon=steps + 1)
     agent = None
