@@ -38,6 +38,12 @@ class EvalResult:
     explored_union: int  # distinct tiles visited by any env (-1: the game does not count)
     first_step: np.ndarray = field(repr=False)  # (num_envs, M) eval step reached, -1 never
     actions: np.ndarray | None = field(default=None, repr=False)  # (steps, num_envs) uint8
+    search: dict | None = None  # a SearchAgent's settings and compute (agents/search.py)
+
+    @property
+    def real_steps(self) -> int:
+        """Env steps of the real games: ``num_envs * steps``."""
+        return self.num_envs * self.steps
 
     def best_env(self) -> int:
         """The env that reached the most milestones, earliest on ties."""
@@ -59,7 +65,8 @@ def evaluate(
     """Play ``steps`` steps of every env from a fresh start (``env.reset(seed)``).
 
     With ``record_actions`` the actions are kept (uint8, steps x envs) so any env's game
-    can be replayed exactly (see media.py)."""
+    can be replayed exactly (see media.py). An agent with ``search_report()`` (a
+    SearchAgent) has its settings and compute put in the result's ``search``."""
     obs = env.reset(seed)
     actions = np.zeros((steps, env.num_envs), np.uint8) if record_actions else None
     m = len(env.milestones)
@@ -103,6 +110,7 @@ def evaluate(
         env.coverage(),
         first,
         actions,
+        agent.search_report() if hasattr(agent, "search_report") else None,
     )
 
 
@@ -120,13 +128,30 @@ def table(r: EvalResult) -> str:
         )
     union = f", {r.explored_union:,} distinct over all envs" if r.explored_union >= 0 else ""
     lines.append(f"explored tiles: {r.explored_mean:,.0f} per env (episode memory){union}")
+    if r.search is not None:
+        lines.append(search_line(r))
     return "\n".join(lines)
+
+
+def search_line(r: EvalResult) -> str:
+    """What the search used and cost: settings, simulated env steps against real ones,
+    and the wall time spent searching."""
+    s = r.search
+    per = s["sim_steps"] / max(1, r.real_steps)
+    return (
+        f"search: N={s['copies']} copies x D={s['depth']} steps every {s['every']} real "
+        f"step(s), {s['mode']}, {s['policy']} rollouts, search seed {s['seed']}\n"
+        f"compute: {s['sim_steps']:,} simulated env steps for {r.real_steps:,} real "
+        f"({per:,.0f} per real step); {s['search_seconds']:.1f} s of the {r.seconds:.1f} s "
+        "searching"
+    )
 
 
 def to_json(r: EvalResult, extra: dict | None = None) -> dict:
     d = {f.name: getattr(r, f.name) for f in fields(r) if f.name not in ("first_step", "actions")}
     d["milestones"] = [asdict(m) for m in r.milestones]
     d["best_env"] = r.best_env()
+    d["real_steps"] = r.real_steps
     d.update(extra or {})
     return d
 

@@ -14,13 +14,21 @@ from pocketrl.atomic import atomic_write
 
 GIF_MAX_FRAMES = 1200  # longer games are shown every k-th step
 GIF_FRAME_MS = 90  # about 11 frames per second: readable
+GIF_TITLE_MS = 3000  # a title frame (what an eval used, e.g. its search) stays 3 s
+TITLE_BG, TITLE_INK = (22, 22, 30), (232, 232, 224)  # the caption strip's colours
 
 
 def replay_frames(
-    game: str, config, seed: int, actions: np.ndarray, max_frames: int = GIF_MAX_FRAMES
+    game: str,
+    config,
+    seed: int,
+    actions: np.ndarray,
+    max_frames: int = GIF_MAX_FRAMES,
+    note: str = "",
 ):
     """Yield captioned frames of one env of ``game`` (its ``config``) replaying ``actions``
-    from a new game seeded ``seed``; at most about ``max_frames`` (every k-th step)."""
+    from a new game seeded ``seed``; at most about ``max_frames`` (every k-th step).
+    ``note`` ends every caption (e.g. `` S16``: played with search)."""
     from pocketrl.games import make_game
 
     env = make_game(game, 1, seed, config=config)
@@ -32,7 +40,7 @@ def replay_frames(
             env.step(act)
             if t % every and t != len(actions):
                 continue
-            yield frame_caption(env.render(0), f"{t:>6} {env.caption(0)}")
+            yield frame_caption(env.render(0), f"{t:>6} {env.caption(0)}{note}")
     finally:
         env.close()
 
@@ -51,13 +59,31 @@ def save_png(path, image: np.ndarray) -> None:
     save(path, image)
 
 
-def write_gif(path, frames, frame_ms: int = GIF_FRAME_MS) -> int:
-    """Write frames as an animated GIF atomically; returns the number of frames."""
+def title_frame(lines: list[str], like: np.ndarray) -> np.ndarray:
+    """A frame of the size of ``like`` (H, W, 3) with ``lines`` of text on it, 8 px
+    apart (the gridmon font: about W / 4 characters a line)."""
+    from pocketrl.games.gridmon.art.font import draw_text
+
+    out = np.empty_like(like)
+    out[:] = TITLE_BG
+    for i, line in enumerate(lines):
+        draw_text(out, 4, 6 + 8 * i, line, TITLE_INK)
+    return out
+
+
+def write_gif(path, frames, frame_ms: int = GIF_FRAME_MS, title: list[str] | None = None) -> int:
+    """Write frames as an animated GIF atomically; returns the number of frames. With
+    ``title`` a first frame shows those lines for ``GIF_TITLE_MS``."""
     from PIL import Image
 
-    images = [Image.fromarray(f) for f in frames]
-    if not images:
+    frames = list(frames)
+    if not frames:
         raise ValueError("no frames to write")
+    durations = [frame_ms] * len(frames)
+    if title:
+        frames.insert(0, title_frame(title, frames[0]))
+        durations.insert(0, GIF_TITLE_MS)
+    images = [Image.fromarray(f) for f in frames]
     atomic_write(
         path,
         lambda f: images[0].save(
@@ -65,7 +91,7 @@ def write_gif(path, frames, frame_ms: int = GIF_FRAME_MS) -> int:
             format="GIF",
             save_all=True,
             append_images=images[1:],
-            duration=frame_ms,
+            duration=durations,
             loop=0,
             optimize=False,
         ),

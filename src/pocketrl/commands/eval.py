@@ -7,6 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from .agent_args import add_agent_args, game_config, load_target, make_agent, make_env
+from .search_args import add_search_args, close_agent, search_settings, with_search
 
 # agent -> (games, steps per game) when --envs / --steps are not given
 AGENT_DEFAULTS = {
@@ -23,7 +24,9 @@ def add_parser(subparsers) -> None:
         help="measure what an agent achieves (milestones, steps, tiles)",
         description="Play --envs games for --steps steps from the start and print, for "
         "every milestone, the share of envs that reached it and the median and best step. "
-        "Writes eval.json, rollout.gif (the best game) and heatmap.png (all visits).",
+        "Writes eval.json, rollout.gif (the best game) and heatmap.png (all visits). "
+        "With --search N the agent plays ahead N copies of each game before each step; "
+        "--search-sweep compares budgets.",
     )
     add_agent_args(p)
     p.add_argument(
@@ -57,6 +60,14 @@ def add_parser(subparsers) -> None:
         default=None,
         help="only the first N steps of the best game go into the GIF",
     )
+    add_search_args(p)
+    p.add_argument(
+        "--search-sweep",
+        default=None,
+        metavar="N,N,...",
+        help="evaluate the same games at each search budget (e.g. 0,4,16,64) and write "
+        "search.png, search.json and a table instead of eval.json",
+    )
     p.set_defaults(func=run)
 
 
@@ -69,13 +80,19 @@ def run(args: argparse.Namespace) -> int:
     steps = args.steps if args.steps is not None else steps
     if envs < 1 or steps < 1:
         raise ValueError(f"--envs and --steps must be >= 1, got {envs} and {steps}")
+    settings = search_settings(args, choice)
+    if args.search_sweep is not None:
+        if args.search:
+            raise ValueError("give --search N or --search-sweep N,N,..., not both")
+        return _sweep(args, choice, settings, envs, steps)
     env = make_env(choice, envs, args.seed, horizon=steps + 1)
+    agent = None
     try:
-        agent = make_agent(choice, env, args)
+        agent = with_search(make_agent(choice, env, args), env, choice, settings, steps + 1)
         result = evaluate(env, agent, steps, choice.name, args.seed)
         print(env.describe())
         print(table(result))
-        out = args.out or default_out(args.target, choice.name, env.label)
+        out = args.out or default_out(args.target, choice.name, env.label, _suffix(settings))
         extra = {
             "config": asdict(game_config(choice, steps + 1)),
             "target": str(args.target or ""),
@@ -86,18 +103,74 @@ def run(args: argparse.Namespace) -> int:
         if not args.no_media:
             _write_media(out, env, choice, result, args)
     finally:
+        if agent is not None:
+            close_agent(agent)
         env.close()
     return 0
 
 
-def default_out(target: Path | None, agent: str, label: str) -> Path:
+def _suffix(settings) -> str:
+    """Output folder suffix of a search, so that runs with other settings keep theirs:
+    ``-search16x32``, plus ``-random`` / ``-mean`` / ``-every4`` where they apply."""
+    if settings.copies == 0:
+        return ""
+    out = f"-search{settings.copies}x{settings.depth}"
+    out += "-random" if settings.policy == "random" else ""
+    out += "-mean" if settings.mode == "mean" else ""
+    return out + (f"-every{settings.every}" if settings.every != 1 else "")
+
+
+def _sweep(args, choice, settings, envs: int, steps: int) -> int:
+    """Evaluate the same games at every budget of --search-sweep; table, JSON, picture."""
+    from dataclasses import replace
+
+    from pocketrl.agents.search import check_budget
+    from pocketrl.evaluate import evaluate, write_json_atomic
+    from pocketrl.search_sweep import parse_budgets, plot_sweep, sweep_json, sweep_table
+
+    budgets = parse_budgets(args.search_sweep)
+    env = make_env(choice, envs, args.seed, horizon=steps + 1)
+    try:
+        if budgets[-1] > 0:  # refuse a budget too big before playing the smaller ones
+            check_budget(env, make_agent(choice, env, args), replace(settings, copies=budgets[-1]))
+        results = []
+        for n in budgets:
+            agent = make_agent(choice, env, args)
+            agent = with_search(agent, env, choice, replace(settings, copies=n), steps + 1)
+            try:
+                r = evaluate(env, agent, steps, choice.name, args.seed, record_actions=False)
+            finally:
+                close_agent(agent)
+            results.append(r)
+            reached = sum(m.reached for m in r.milestones)
+            print(f"N={n}: {reached} milestones reached in {r.seconds:.1f} s", flush=True)
+        print(env.describe())
+        print(sweep_table(results))
+        out = args.out or default_out(args.target, choice.name, env.label, "-sweep")
+        extra = {
+            "config": asdict(game_config(choice, steps + 1)),
+            "target": str(args.target or ""),
+            "greedy": bool(args.greedy),
+            "search": {k: v for k, v in asdict(settings).items() if k != "copies"},
+        }
+        write_json_atomic(out / "search.json", sweep_json(results, extra))
+        print(f"wrote {out / 'search.json'}")
+        if not args.no_media:
+            plot_sweep(results, out / "search.png")
+            print(f"wrote {out / 'search.png'}")
+    finally:
+        env.close()
+    return 0
+
+
+def default_out(target: Path | None, agent: str, label: str, suffix: str = "") -> Path:
     """TARGET/eval for a run dir (next to a checkpoint file), else
     runs/eval-NAME-WORLD: NAME the agent or the bundle's name, WORLD the gridmon world
-    (e.g. main) or the game."""
+    (e.g. main) or the game; ``suffix`` (a search's settings) is appended."""
     if target is not None and target.suffix not in (".safetensors", ".json"):
-        return (target if target.is_dir() else target.parent) / "eval"
+        return (target if target.is_dir() else target.parent) / f"eval{suffix}"
     name = target.stem if target is not None else agent
-    return Path("runs") / f"eval-{name}-{label.split('/')[-1]}"
+    return Path("runs") / f"eval-{name}-{label.split('/')[-1]}{suffix}"
 
 
 def _write_media(out: Path, env, choice, result, args) -> None:
@@ -106,9 +179,31 @@ def _write_media(out: Path, env, choice, result, args) -> None:
     best = result.best_env()
     actions = result.actions[: args.gif_steps, best]
     config = game_config(choice, result.steps + 1)
-    frames = replay_frames(choice.game, config, args.seed + best, actions, max(1, args.gif_frames))
-    n = write_gif(out / "rollout.gif", frames)
+    s = result.search
+    note = f" S{s['copies']}" if s else ""
+    frames = replay_frames(
+        choice.game, config, args.seed + best, actions, max(1, args.gif_frames), note
+    )
+    title = _search_title(result) if s else None
+    n = write_gif(out / "rollout.gif", frames, title=title)
     print(f"wrote {out / 'rollout.gif'} (env {best}, {n} frames)")
     size = write_heatmap(out / "heatmap.png", env)
     if size is not None:
         print(f"wrote {out / 'heatmap.png'} ({size[1]}x{size[0]})")
+
+
+def _search_title(result) -> list[str]:
+    """The GIF's first frame for a search: what was used and what it cost."""
+    s = result.search
+    per = s["sim_steps"] / max(1, result.real_steps)
+    return [
+        f"{result.agent} + search",
+        f"N={s['copies']} copies, D={s['depth']} steps",
+        f"every {s['every']} step(s), {s['mode']}",
+        f"{s['policy']} rollouts, seed {s['seed']}",
+        "",
+        f"{s['sim_steps']:,} simulated steps",
+        f"for {result.real_steps:,} real",
+        f"({per:,.0f} per real step)",
+        f"{s['search_seconds']:.1f} s searching of {result.seconds:.1f} s",
+    ]

@@ -8,6 +8,7 @@ import sys
 import time
 
 from .agent_args import add_agent_args, load_target, make_agent, make_env
+from .search_args import add_search_args, close_agent, search_settings, with_search
 
 
 def add_parser(subparsers) -> None:
@@ -20,6 +21,7 @@ def add_parser(subparsers) -> None:
     add_agent_args(p)
     p.add_argument("--fps", type=float, default=8.0, help="steps shown per second")
     p.add_argument("--steps", type=int, default=None, help="stop after this many steps")
+    add_search_args(p)
     p.set_defaults(func=run)
 
 
@@ -27,10 +29,16 @@ def run(args: argparse.Namespace) -> int:
     if args.fps <= 0:
         raise ValueError(f"--fps must be > 0, got {args.fps}")
     choice = load_target(args)
-    env = make_env(choice, 1, args.seed, horizon=10**9)
+    settings = search_settings(args, choice)
+    horizon = 10**9
+    env = make_env(choice, 1, args.seed, horizon=horizon)
+    agent = None
     try:
-        _watch(env, make_agent(choice, env, args), args)
+        agent = with_search(make_agent(choice, env, args), env, choice, settings, horizon)
+        _watch(env, agent, args)
     finally:
+        if agent is not None:
+            close_agent(agent)
         env.close()
     return 0
 
@@ -45,11 +53,23 @@ def _watch(env, agent, args: argparse.Namespace) -> None:
             t += 1
             if live:
                 sys.stdout.write("\x1b[2J\x1b[H")
-            print(_screen(env, f"watching {label} on {env.label}, step {t} (Ctrl-C stops)"))
+            title = f"watching {label} on {env.label}, step {t}{_search_note(agent)} (Ctrl-C stops)"
+            print(_screen(env, title))
             sys.stdout.flush()
             time.sleep(1.0 / args.fps)
     except KeyboardInterrupt:
         print(f"\nstopped after {t} steps")
+
+
+def _search_note(agent) -> str:
+    """`` with search N=.. D=..: X simulated steps`` for a SearchAgent, else empty."""
+    if not hasattr(agent, "search_report"):
+        return ""
+    s = agent.search_report()
+    return (
+        f" with search N={s['copies']} D={s['depth']} ({s['policy']} rollouts): "
+        f"{s['sim_steps']:,} simulated steps"
+    )
 
 
 def _screen(env, title: str) -> str:
