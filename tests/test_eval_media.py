@@ -129,7 +129,7 @@ def test_eval_of_the_oracle_on_mini_reaches_every_milestone():
 
 def test_eval_target_errors_are_clear(tmp_path, capsys):
     assert main(["eval", str(tmp_path / "nowhere")]) == 2
-    assert "no run dir or checkpoint" in capsys.readouterr().err
+    assert "no run dir, checkpoint or policy bundle" in capsys.readouterr().err
     assert main(["eval", str(tmp_path)]) == 2
     assert "checkpoints/latest.pt is missing" in capsys.readouterr().err
     bad = tmp_path / "bad.pt"

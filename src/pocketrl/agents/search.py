@@ -164,7 +164,7 @@ def make_rollout(prior, policy: str, env, generator: torch.Generator):
 # --- checks before the copies are made ---------------------------------------------------
 def snapshot_bytes(env) -> int:
     """Size of one env's snapshot; ValueError when the game cannot snapshot."""
-    where = f"{getattr(env, 'label', type(env).__name__)}"
+    where = env.label
     if not (callable(getattr(env, "snapshot", None)) and callable(getattr(env, "restore", None))):
         raise ValueError(
             f"{where} cannot snapshot and restore its games, which search needs "
