@@ -7,6 +7,7 @@ the table; an unknown mnemonic is a KeyError naming it.
 
 from __future__ import annotations
 
+LY, LCDC, BGP, JOYP = 0x44, 0x40, 0x47, 0x00  # hardware registers (ldh offsets)
 REGS = ("b", "c", "d", "e", "h", "l", "(hl)", "a")
 ALU = ("add a,", "adc a,", "sub ", "sbc a,", "and ", "xor ", "or ", "cp ")
 
