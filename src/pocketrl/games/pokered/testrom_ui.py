@@ -11,7 +11,7 @@ the cartridge:
   ``wMaxMenuItem``), puts the cursor ▶ into ``wTileMap`` and its address into
   ``wMenuCursorLocation``, sets ``hDownArrowBlinkCount2`` = 6 and waits: UP/DOWN move
   ``wCurrentMenuItem``, a watched A/B/START returns it.
-- The intro plays ``SCENES`` in order, ``SCENE_GAP`` frames apart: the title screen
+- The intro plays ``SCENE_LIST`` in order, ``SCENE_GAP`` frames apart: the title screen
   (waits for A or START), the main menu (NEW GAME: ``wCurMap`` = REDS_HOUSE_2F, party 0,
   stand-in names; CONTINUE, with ``save_file``, and the naming keyboard behind NEW NAME
   lead nowhere: the ROM stops there), Oak's speech as text boxes, the two naming menus
@@ -72,6 +72,10 @@ class IntroSpec:
     title: bytes = b"POKEMON RED"
     save_file: bool = False
     hang_at: str | None = None
+
+    def __post_init__(self):
+        if self.hang_at is not None and self.hang_at not in SCENE_NAMES:
+            raise ValueError(f"hang_at={self.hang_at!r} is not one of {SCENE_NAMES}")
 
     def names(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(player's default names, rival's default names)."""
