@@ -7,6 +7,7 @@ import os
 import numpy as np
 import pytest
 
+from pocketrl.games.pokered import ram, textbox
 from pocketrl.games.pokered.config import PokeredConfig
 from pocketrl.games.pokered.rom import POKEMON_RED_SHA1, check_rom
 
@@ -15,12 +16,32 @@ pytestmark = pytest.mark.skipif(
     not ROM, reason="set POCKETRL_ROM=/path/to/pokemon_red.gb to run the real-ROM tests"
 )
 
-REDS_HOUSE_2F = 0x26  # map constant: where PyBoy's start_game leaves the player
+REDS_HOUSE_2F = ram.REDS_HOUSE_2F  # where pocketrl's intro walk leaves the player
 
 
 def test_rom_hash_is_pokemon_red():
     _path, digest = check_rom(ROM)
     assert digest == POKEMON_RED_SHA1
+
+
+def _name(mem, addr: int) -> bytes:
+    raw = bytes(mem[addr : addr + ram.NAME_LENGTH])
+    return raw.split(b"\x50")[0]  # up to the "@" terminator
+
+
+def test_intro_walk_from_power_on_picks_red_and_blue():
+    from pocketrl.games.pokered.emulator import new_pyboy
+    from pocketrl.games.pokered.intro import walk_intro
+    from pocketrl.games.pokered.testrom_ui import encode_name
+
+    pyboy = new_pyboy(ROM)
+    walk_intro(pyboy)
+    mem = pyboy.memory
+    assert mem[ram.W_CUR_MAP] == REDS_HOUSE_2F and mem[ram.W_PARTY_COUNT] == 0
+    assert _name(mem, ram.W_PLAYER_NAME) == encode_name("RED").split(b"\x50")[0]
+    assert _name(mem, ram.W_RIVAL_NAME) == encode_name("BLUE").split(b"\x50")[0]
+    assert not textbox.needs_press(mem) and not textbox.waiting_for_button(mem)
+    pyboy.stop(save=False)
 
 
 @pytest.fixture(scope="module")

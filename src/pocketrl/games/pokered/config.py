@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
-REWARD_COMPONENTS = ("explore", "event", "badge", "level", "heal", "blackout", "champion")
+REWARD_COMPONENTS = (
+    "explore", "event", "badge", "level", "heal", "blackout", "champion", "dex_seen",
+    "dex_owned",
+)  # fmt: skip
 
 
 @dataclass
@@ -14,7 +17,8 @@ class PokeredRewards:
     explore: float = 0.02
     """Per (map id, x, y) tile newly added to the episode's exploration memory."""
     event: float = 1.0
-    """Per event flag newly set in ``wEventFlags`` (counted against the start state)."""
+    """Per event flag newly set in ``wEventFlags`` (counted against the start state;
+    EVENT_BOUGHT_MUSEUM_TICKET, bought rather than earned, does not count)."""
     badge: float = 5.0
     """Per new badge bit in ``wObtainedBadges``."""
     level: float = 0.5
@@ -22,9 +26,14 @@ class PokeredRewards:
     heal: float = 1.0
     """Per party's worth of HP fraction restored (not counting the heal after a blackout)."""
     blackout: float = 1.0
-    """Penalty per blackout (every party monster at 0 HP); the component is -1 each."""
+    """Penalty per blackout (the party all fainted and sent to ``wLastBlackoutMap``);
+    the component is -1 each."""
     champion: float = 20.0
     """For entering the Hall of Fame (the champion is beaten)."""
+    dex_seen: float = 2.0
+    """Per species newly marked seen in ``wPokedexSeen`` (beyond the most in this game)."""
+    dex_owned: float = 2.0
+    """Per species newly marked owned (caught) in ``wPokedexOwned`` (as above)."""
     level_cap: int = 30
     """Party level sum above which level growth is rewarded at a quarter rate."""
 
@@ -36,8 +45,8 @@ class PokeredConfig:
     rom: str = ""
     """Path to your Pokémon Red (UE) ROM; empty means the ``POCKETRL_ROM`` variable."""
     state: str = ""
-    """A PyBoy save state to start every episode from; empty: made on first use with
-    PyBoy's Pokémon wrapper (``start_game``) and cached next to the ROM."""
+    """A PyBoy save state to start every episode from; empty: made on first use by
+    pocketrl's intro walk (intro.py, Pokémon Red/Blue) and cached next to the ROM."""
     allow_any_rom: bool = False
     """Accept a ROM whose SHA-1 is not Pokémon Red (UE)'s (a hack; the test ROM)."""
     workers: int = -1
@@ -58,12 +67,13 @@ class PokeredConfig:
     hold_ticks: int = 8
     """Frames the action's button is held (the rest of ``action_ticks`` it is released)."""
     skip_while_ignored: int = 240
-    """Text rule: after an action, while the game ignores input (``wJoyIgnore`` != 0:
-    scripted moves, text), emulate more frames in blocks of ``action_ticks``, up to this
-    many extra frames; 0 turns the rule off."""
+    """Text rule (textbox.py): after an action, while no menu waits for its choice and a
+    text box waits for A/B or prints, or a script holds the joypad (``wJoyIgnore`` != 0),
+    press A for ``hold_ticks`` frames and emulate the rest of a block of ``action_ticks``
+    frames; at most ``skip_while_ignored // action_ticks`` blocks. 0 turns it off."""
     boot_frames: int = 120
-    """Frames to run a ROM that PyBoy's Pokémon wrapper does not know before its start
-    state is taken (the test ROM, hacks with another title)."""
+    """Frames to run a ROM whose title is not POKEMON RED/BLUE before its start state
+    is taken (the test ROM, hacks with another title)."""
     rewards: PokeredRewards = field(default_factory=PokeredRewards)
 
     def validate(self) -> None:
@@ -85,6 +95,12 @@ class PokeredConfig:
         if self.on_truncate not in ("reset", "continue"):
             raise ValueError(
                 f"pokered.on_truncate must be 'reset' or 'continue', got {self.on_truncate!r}"
+            )
+        if 0 < self.skip_while_ignored < self.action_ticks:
+            raise ValueError(
+                f"pokered.skip_while_ignored={self.skip_while_ignored} is less than one "
+                f"block of pokered.action_ticks={self.action_ticks} frames, so the text "
+                "rule would never press: use 0 (off) or at least action_ticks"
             )
         if self.hold_ticks >= self.action_ticks:
             raise ValueError(

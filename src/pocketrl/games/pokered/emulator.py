@@ -3,10 +3,11 @@
 ``Emulator.step`` runs one action and writes that env's row of the batch buffers (see
 ``env.buffer_layout``); the batch loops live in env.py. Timing of an action (config):
 press the button, emulate ``hold_ticks`` frames, release it, emulate up to
-``action_ticks - 1`` frames, then - the text rule - while the game ignores input
-(``wJoyIgnore`` != 0) emulate more blocks of ``action_ticks`` frames up to
-``skip_while_ignored`` frames, and finally emulate one frame with rendering: only the
-observed frame is ever rendered.
+``action_ticks - 1`` frames; then the text rule: while ``textbox.needs_press`` (no menu
+waits for its choice, and a text box waits for A/B or prints, or a script holds the
+joypad), press A for ``hold_ticks`` frames and emulate the rest of a block of
+``action_ticks`` frames, at most ``skip_while_ignored // action_ticks`` blocks; finally
+emulate one frame with rendering: only the observed frame is ever rendered.
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ from . import ram
 from .config import PokeredConfig
 from .rewards import MILESTONES, Exploration, RamRead, RewardTracker, milestones_of, read_ram
 from .rom import RomError
+from .textbox import needs_press
 
 # action index -> PyBoy button name (the 7 buttons of the contract; no SELECT)
 BUTTONS = ("up", "down", "left", "right", "a", "b", "start")
 STATE_SIZE = 43
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2  # 2: the reward tracker keeps the Pokédex bests and the blackout
 
 
 def new_pyboy(rom_path: str):
@@ -110,18 +112,21 @@ class Emulator:
     # --- one action ----------------------------------------------------------------------
     def emulate(self, action: int) -> None:
         """Run one action's frames (see module docstring)."""
-        cfg, pyboy = self.cfg, self.pyboy
-        button = BUTTONS[action]
+        cfg = self.cfg
+        self._press(BUTTONS[action], cfg.action_ticks - 1)
+        for _ in range(cfg.skip_while_ignored // cfg.action_ticks):
+            if not needs_press(self.mem):
+                break
+            self._press("a", cfg.action_ticks)
+        self.pyboy.tick(1, True, False)
+
+    def _press(self, button: str, frames: int) -> None:
+        """Hold ``button`` for ``hold_ticks`` frames, then emulate the rest of ``frames``."""
+        pyboy, hold = self.pyboy, self.cfg.hold_ticks
         pyboy.button_press(button)
-        pyboy.tick(cfg.hold_ticks, False, False)
+        pyboy.tick(hold, False, False)
         pyboy.button_release(button)
-        pyboy.tick(cfg.action_ticks - cfg.hold_ticks - 1, False, False)
-        extra = 0
-        while extra < cfg.skip_while_ignored and self.mem[ram.W_JOY_IGNORE]:
-            n = min(cfg.action_ticks, cfg.skip_while_ignored - extra)
-            pyboy.tick(n, False, False)
-            extra += n
-        pyboy.tick(1, True, False)
+        pyboy.tick(frames - hold, False, False)
 
     def step(self, action: int, row: int, bufs: dict) -> None:
         """One action; write reward, flags, info and obs of ``row`` (autoreset included)."""

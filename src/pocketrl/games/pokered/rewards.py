@@ -8,14 +8,20 @@ ram.py). ``Exploration`` is one env's episodic memory of visited (map id, x, y) 
 - ``explore``  +1 per tile newly added to the exploration memory.
 - ``event``    +1 per event flag set beyond the most ever seen in this game (flags the
   game clears again are not paid twice); the start state's flags are the baseline.
+  EVENT_BOUGHT_MUSEUM_TICKET is not counted: it is bought, not earned.
 - ``badge``    +1 per badge beyond the most held in this game.
 - ``level``    capped growth of the party's level sum: full rate up to ``level_cap``, a
   quarter beyond; paid only above the best score of this game (the start party is the
   baseline).
 - ``heal``     increase of the party's HP fraction (sum HP / sum max HP) while the party
   size is unchanged and the party was not all fainted (the heal after a blackout is free).
-- ``blackout`` -1 when every party monster reaches 0 HP.
+- ``blackout`` -1 per blackout: the whole party fainted and the player is on the map
+  ``wLastBlackoutMap`` names, where the game sends a party that blacked out (HandleBlackOut
+  heals it, then warps). A fainted party that is healed elsewhere before that, with
+  ``wJoyIgnore`` clear, did not black out (losing to the rival in Oak's lab).
 - ``champion`` +1 on first entering the Hall of Fame.
+- ``dex_seen``  +1 per species marked in ``wPokedexSeen`` beyond the most in this game.
+- ``dex_owned`` +1 per species marked in ``wPokedexOwned`` beyond the most in this game.
 """
 
 from __future__ import annotations
@@ -64,6 +70,9 @@ class RamRead:
     battle: int = 0  # 0 none, 1 wild, 2 trainer
     foe_species: int = 0
     joy_ignore: int = 0
+    blackout_map: int = 0  # wLastBlackoutMap
+    dex_seen: int = 0  # species seen
+    dex_owned: int = 0  # species owned
 
     @property
     def hp_fraction(self) -> float:
@@ -79,12 +88,19 @@ class RamRead:
         return sum(self.levels)
 
 
+def _bits_set(mem, addr: int, size: int) -> int:
+    return int.from_bytes(bytes(mem[addr : addr + size]), "little").bit_count()
+
+
 def read_ram(mem) -> RamRead:
     """One ``RamRead`` from a PyBoy ``memory`` object (about 60 byte reads)."""
     r = RamRead(map_id=mem[ram.W_CUR_MAP], x=mem[ram.W_X_COORD], y=mem[ram.W_Y_COORD])
     r.badges = mem[ram.W_OBTAINED_BADGES]
-    flags = bytes(mem[ram.W_EVENT_FLAGS : ram.W_EVENT_FLAGS + ram.EVENT_FLAGS_BYTES])
-    r.events = int.from_bytes(flags, "little").bit_count()
+    museum = mem[ram.W_EVENT_FLAGS + ram.MUSEUM_TICKET_BYTE] & ram.MUSEUM_TICKET_MASK
+    r.events = _bits_set(mem, ram.W_EVENT_FLAGS, ram.EVENT_FLAGS_BYTES) - bool(museum)
+    r.dex_seen = _bits_set(mem, ram.W_POKEDEX_SEEN, ram.POKEDEX_BYTES)
+    r.dex_owned = _bits_set(mem, ram.W_POKEDEX_OWNED, ram.POKEDEX_BYTES)
+    r.blackout_map = mem[ram.W_LAST_BLACKOUT_MAP]
     n = min(mem[ram.W_PARTY_COUNT], ram.MAX_PARTY)
     r.party_count = n
     types = set()
@@ -169,6 +185,8 @@ class RewardTracker:
         self.last_count = r.party_count
         self.last_fraction = r.hp_fraction
         self.last_fainted = r.fainted
+        self.blackout_pending = False  # fainted, not yet sent to wLastBlackoutMap
+        self.best_seen, self.best_owned = r.dex_seen, r.dex_owned
 
     def _level_score(self, r: RamRead) -> float:
         cap, total = self.w.level_cap, r.level_sum
@@ -193,17 +211,36 @@ class RewardTracker:
         if r.party_count == self.last_count and self.last_fraction > 0 and not self.last_fainted:
             parts[R["heal"]] = max(fraction - self.last_fraction, 0.0)
         fainted = r.fainted
-        if fainted and not self.last_fainted:
-            parts[R["blackout"]] = -1.0
+        parts[R["blackout"]] = self._blackout(r, fainted)
         if r.map_id == ram.HALL_OF_FAME and not self.champion:
             parts[R["champion"]] = 1.0
             self.champion = True
+        if r.dex_seen > self.best_seen:
+            parts[R["dex_seen"]] = r.dex_seen - self.best_seen
+            self.best_seen = r.dex_seen
+        if r.dex_owned > self.best_owned:
+            parts[R["dex_owned"]] = r.dex_owned - self.best_owned
+            self.best_owned = r.dex_owned
         self.last_count, self.last_fraction, self.last_fainted = r.party_count, fraction, fainted
         parts *= self.weights
 
+    def _blackout(self, r: RamRead, fainted: bool) -> float:
+        """-1 on the step a fainted party is on the wLastBlackoutMap map (module doc)."""
+        if fainted and not self.last_fainted:
+            self.blackout_pending = True
+        if not self.blackout_pending:
+            return 0.0
+        if r.map_id == r.blackout_map:
+            self.blackout_pending = False
+            return -1.0
+        if not fainted and not r.joy_ignore:
+            self.blackout_pending = False  # healed where the game does not black out
+        return 0.0
+
     _STATE = (
         "base_events", "best_events", "best_badges", "level_score", "champion",
-        "last_count", "last_fraction", "last_fainted",
+        "last_count", "last_fraction", "last_fainted", "blackout_pending",
+        "best_seen", "best_owned",
     )  # fmt: skip
 
     def state(self) -> tuple:

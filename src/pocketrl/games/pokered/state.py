@@ -2,10 +2,11 @@
 
 Order: ``PokeredConfig.state`` when set (a PyBoy 2.8 save state, bare or with pocketrl's
 ROM header); else the cache next to the ROM (``<rom>.pocketrl-start.state``); else one is
-made - Pokémon Red/Blue through PyBoy's own Pokémon wrapper (``start_game``: past the
-intro, named, in the player's room; the divider timer seeded 0, so every machine makes
-the same state), any other ROM by running ``boot_frames`` frames - and
-cached next to the ROM (skipped with a warning where that folder is read-only).
+made - Pokémon Red/Blue (by the cartridge title) with pocketrl's own intro walk
+(intro.py: past the intro, the first default names, in the player's room, checked by
+RAM; deterministic, so every machine makes the same state), any other ROM by running
+``boot_frames`` frames - and cached next to the ROM (skipped with a warning where that
+folder is read-only).
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from pocketrl.atomic import atomic_write_bytes
 
 from .config import PokeredConfig
 from .emulator import new_pyboy
+from .intro import walk_intro
 from .rom import (
-    RomError,
     cache_path,
     load_checked,
     pack_state,
@@ -62,13 +63,7 @@ def start_state(rom: Path, rom_sha1: str, cfg: PokeredConfig) -> bytes:
 def make_start_state(pyboy, cfg: PokeredConfig) -> bytes:
     """Play the ROM to its first controllable moment and save the state."""
     if pyboy.cartridge_title in POKEMON_TITLES:
-        try:
-            pyboy.game_wrapper.start_game(timer_div=0)  # 0: the same state on every machine
-        except Exception as e:
-            raise RomError(
-                f"could not reach the start of the game with PyBoy's Pokémon wrapper ({e}); "
-                "make a state yourself and pass --state FILE"
-            ) from None
+        walk_intro(pyboy)  # IntroError (a RomError) names the step where it stopped
     else:
         pyboy.tick(cfg.boot_frames, False, False)
     pyboy.tick(1, True, False)
