@@ -198,11 +198,10 @@ def available_memory() -> int | None:
 def copy_bytes(env, snap_bytes: int, rollout_bytes: int) -> int:
     """Estimated memory of one copy: its game state (about one snapshot, twice while it
     is restored), its observation rows (obs and final obs), the rollout's tensors, and
-    what one env of the game takes besides its state where the game says so
-    (``env_overhead_bytes``, e.g. an emulator whose snapshot is compressed; not part of
-    the contract, 0 when absent)."""
+    what one env of the game takes besides its state (the contract's
+    ``env_overhead_bytes``, e.g. an emulator whose snapshot is compressed)."""
     obs = sum(math.prod(shape) * np.dtype(dt).itemsize for shape, dt in env.obs_spec.values())
-    overhead = int(getattr(env, "env_overhead_bytes", 0) or 0)
+    overhead = int(env.env_overhead_bytes)
     return 2 * snap_bytes + 2 * obs + rollout_bytes + overhead
 
 

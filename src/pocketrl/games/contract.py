@@ -37,6 +37,9 @@ class BatchedGame(Protocol):
             policy embeds them).
         obs: the observation buffers, name -> (num_envs, *shape) array: what ``reset``
             and ``step`` return (the same arrays, overwritten in place).
+        env_overhead_bytes: memory one env takes besides its snapshot's bytes (an
+            emulator with its ROM, whose snapshot is compressed); 0 for compiled games.
+            Look-ahead search uses it to refuse copies that would not fit in memory.
         label: what is being played, for tables and output names: ``gridmon/main``,
             ``gridmon/<world folder>``, ``pokered``, ``toy``.
 
@@ -63,6 +66,7 @@ class BatchedGame(Protocol):
     obs_vocab: dict[str, int]
     obs: Obs
     label: str
+    env_overhead_bytes: int
 
     def reset(self, seed: int | None = None) -> Obs: ...
 

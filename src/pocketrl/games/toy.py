@@ -55,6 +55,7 @@ class ToyGame:
     milestones = ["halfway", "goal"]
     reward_components = ["explore", "goal"]
     label = "toy"
+    env_overhead_bytes = 0
 
     def __init__(self, num_envs: int, config: ToyConfig | None = None, seed: int = 0):
         self.cfg = cfg = config or ToyConfig()

@@ -33,6 +33,7 @@ class GridmonEnv:
     """
 
     num_actions = C.NUM_ACTIONS
+    env_overhead_bytes = 0  # all state is in the snapshot's arrays
     reward_components = list(REWARD_COMPONENTS)
 
     def __init__(

@@ -145,6 +145,9 @@ class PokeredEnv:
         self.num_envs, self.seed = int(num_envs), int(seed)
         rom, sha1 = check_rom(cfg.rom, cfg.allow_any_rom)
         self.rom_path, self.rom_sha1 = rom, sha1
+        # each env is a PyBoy with its own copy of the ROM: about 1 MiB besides the ROM
+        # (measured: 0.85 MB on the 32 KiB synthetic ROM), while its snapshot is zlib'd
+        self.env_overhead_bytes = (1 << 20) + rom.stat().st_size
         spec = GroupSpec(str(rom), sha1, start_state(rom, sha1, cfg), cfg, self.seed)
         layout = buffer_layout(self.num_envs)
         self.workers = resolve_workers(cfg, self.num_envs)
