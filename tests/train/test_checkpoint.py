@@ -23,14 +23,28 @@ def _weights(run_dir):
     return load_checkpoint(checkpoint_path(run_dir))["model"]
 
 
-@pytest.mark.parametrize("lstm", [False, True])
-def test_resume_gives_the_same_weights_as_an_unbroken_run(tmp_path, lstm):
-    extra = TINY + [
-        f"policy.lstm={'true' if lstm else 'false'}",
-        "ppo.bptt_horizon=8",
+# the archive as it was, and with frontier waves and count-based restarts
+ARCHIVES = {
+    "best": ["explore.restart_fraction=0.5"],
+    "waves": [
         "explore.restart_fraction=0.5",
-        "toy.horizon=12",
-    ]
+        "explore.restart_select=count",
+        "explore.frontier_fraction=0.5",
+    ],
+}
+
+
+@pytest.mark.parametrize("lstm,archive", [(False, "best"), (True, "best"), (False, "waves")])
+def test_resume_gives_the_same_weights_as_an_unbroken_run(tmp_path, lstm, archive):
+    extra = (
+        TINY
+        + ARCHIVES[archive]
+        + [
+            f"policy.lstm={'true' if lstm else 'false'}",
+            "ppo.bptt_horizon=8",
+            "toy.horizon=12",
+        ]
+    )
     straight = tmp_path / "straight"
     train(make_config("toy", extra + ["total_steps=2048"]), straight, progress=False)
     broken = tmp_path / "broken"
@@ -50,6 +64,8 @@ def test_resume_gives_the_same_weights_as_an_unbroken_run(tmp_path, lstm):
     assert ck["collector"]["global_step"] == 2048
     assert len(ck["collector"]["env_states"]) == 16
     assert ck["archive"] is not None and ck["counters"]["updates"] == 2048 // 256
+    if archive == "waves":  # the waves happened, and resuming kept their bookkeeping
+        assert ck["archive"]["waves"] >= 1 and ck["archive"]["frontier_count"] >= 1
 
 
 def test_resume_drops_metrics_written_after_the_checkpoint(tmp_path):
