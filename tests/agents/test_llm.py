@@ -23,8 +23,9 @@ KEY = "sk-test-secret-never-written"
 class FakeModel:
     """What the server answers, request by request."""
 
-    def __init__(self, mode: str = "oracle", at: int = 0, steps: int = 0):
+    def __init__(self, mode: str = "oracle", at: int = 0, steps: int = 0, chars_per_token=4):
         self.mode, self.at, self.steps = mode, at, steps
+        self.chars_per_token = chars_per_token  # of the "tokenizer" the usage reports
         self.bodies: list[dict] = []
         self.out_of_step = 0  # oracle: prompts whose status line was not the shadow's
         self.reached = threading.Event()  # request number ``at`` arrived
@@ -77,6 +78,10 @@ class FakeModel:
         return "NOTES: follow the plan\nBUTTONS: " + " ".join(names)
 
 
+def prompt_tokens(model: FakeModel, body: dict) -> int:
+    return sum(len(m["content"]) for m in body["messages"]) // model.chars_per_token
+
+
 def _handler(model: FakeModel):
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):  # noqa: N802 - http.server's name
@@ -96,7 +101,7 @@ def _handler(model: FakeModel):
                     }
                 ],
                 "usage": {
-                    "prompt_tokens": len(json.dumps(body["messages"])) // 4,
+                    "prompt_tokens": prompt_tokens(model, body),
                     "completion_tokens": len(text) // 4 + 1,
                     "total_tokens": 0,
                 },
@@ -188,8 +193,10 @@ def test_the_oracle_as_a_model_reaches_badge_1(serve, tmp_path, monkeypatch):
 
 
 def test_context_is_cut_to_the_budget_keeping_system_and_latest(serve, tmp_path):
-    steps, context = 32, 1300
-    model = FakeModel("oracle", steps=steps)
+    """The budget holds in the server's own token count (here 2 characters a token, not
+    the first guess of 4), and the turns kept are the latest ones."""
+    steps, context = 32, 2600
+    model = FakeModel("oracle", steps=steps, chars_per_token=2)
     url = serve(model)
     flags = ("--llm-buttons", "4", "--llm-context", str(context))
     assert main(_eval_args(url, tmp_path, steps, *flags)) == 0
@@ -201,7 +208,7 @@ def test_context_is_cut_to_the_budget_keeping_system_and_latest(serve, tmp_path)
         assert messages[0]["role"] == "system"
         assert "Your notes:" in messages[-1]["content"]
         assert messages[-3] == prev["messages"][-1]  # the latest past turn is kept
-        assert sum(4 + len(m["content"]) // 4 for m in messages) <= context - 300
+        assert prompt_tokens(model, body) <= context - 300  # --llm-max-reply's default
 
 
 def test_unreadable_reply_asked_again_once_then_a_noop(serve, tmp_path):

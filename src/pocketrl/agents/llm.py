@@ -3,8 +3,9 @@
 Each turn the model reads the game as text (agents/llm_text.py) and answers with one to a
 few buttons, which the agent then plays one per step; a notes field the model may rewrite
 survives between turns, and the conversation is cut to a token budget keeping the system
-prompt, the notes (they ride in the newest message) and the latest turns. Every word the
-model is told is in llm_prompt.md.
+prompt, the notes (they ride in the newest message) and the latest turns; tokens are
+estimated from characters at the ratio the server's last ``usage`` showed (4 at first).
+Every word the model is told is in llm_prompt.md.
 
 Bad answers: a reply without readable buttons is asked again once, then counted and
 replaced by a no-op (B). HTTP errors and timeouts are retried with exponential backoff a
@@ -30,7 +31,7 @@ from .llm_text import NOOP, parse_reply, state_text, step_events
 PROMPT_FILE = Path(__file__).with_name("llm_prompt.md")
 SECTIONS = ("system", "turn", "retry")
 EVENTS_KEPT = 8  # latest event sentences shown to the model
-CHARS_PER_TOKEN = 4  # the context budget's estimate of a message's tokens
+CHARS_PER_TOKEN = 4.0  # the context budget's first guess; then the server's usage says
 INSTALL_HINT = "--agent llm needs the openai package: pip install -e '.[llm]'"
 
 
@@ -76,8 +77,8 @@ def make_client(s: LLMSettings):
     return openai.OpenAI(base_url=s.url, api_key=key, timeout=s.timeout, max_retries=0)
 
 
-def estimate_tokens(messages: list[dict]) -> int:
-    return sum(4 + len(m["content"]) // CHARS_PER_TOKEN for m in messages)
+def estimate_tokens(messages: list[dict], chars_per_token: float = CHARS_PER_TOKEN) -> int:
+    return sum(4 + int(len(m["content"]) / chars_per_token) for m in messages)
 
 
 class Transcript:
@@ -121,6 +122,7 @@ class LLMAgent:
         self.calls = self.turns = self.unreadable = self.failed_calls = 0
         self.tokens_in = self.tokens_out = 0
         self.call_seconds = 0.0
+        self.chars_per_token = CHARS_PER_TOKEN  # learnt from the API's usage
         self.failed = False  # the server failed: the run stopped on an error
         self.tokens_at_step: list[int] = []  # tokens spent before each step's button
         self.log = Transcript(transcript)
@@ -222,9 +224,10 @@ class LLMAgent:
     def _context(self, user: dict) -> list[dict]:
         """System prompt, the latest whole turns that fit the budget, the new message."""
         head = [{"role": "system", "content": self.system}]
-        budget = self.s.context - self.s.max_reply - estimate_tokens(head + [user])
+        cpt = self.chars_per_token
+        budget = self.s.context - self.s.max_reply - estimate_tokens(head + [user], cpt)
         keep = len(self.history)
-        while keep > 0 and estimate_tokens(self.history[len(self.history) - keep :]) > budget:
+        while keep > 0 and estimate_tokens(self.history[len(self.history) - keep :], cpt) > budget:
             keep -= 2
         self.history = self.history[len(self.history) - keep :] if keep > 0 else []
         return head + self.history + [user]
@@ -276,8 +279,10 @@ class LLMAgent:
         t_out = getattr(usage, "completion_tokens", None)
         estimated = t_in is None or t_out is None
         if estimated:  # a server without usage: count by the same estimate as the budget
-            t_in = estimate_tokens(messages)
-            t_out = len(text) // CHARS_PER_TOKEN
+            t_in = estimate_tokens(messages, self.chars_per_token)
+            t_out = int(len(text) / self.chars_per_token)
+        elif t_in > 0:  # the real ratio of this model's tokenizer, for the budget
+            self.chars_per_token = sum(len(m["content"]) for m in messages) / t_in
         self.calls += 1
         self.tokens_in += int(t_in)
         self.tokens_out += int(t_out)
