@@ -13,7 +13,7 @@ $(BIN)/python:
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/pip install -q $(TORCH_PIN)
-	$(BIN)/pip install -q -e '.[dev,pokered]'
+	$(BIN)/pip install -q -e '.[dev,pokered,llm]'
 	touch $@
 
 install: $(VENV)/.installed

@@ -39,6 +39,7 @@ class EvalResult:
     first_step: np.ndarray = field(repr=False)  # (num_envs, M) eval step reached, -1 never
     actions: np.ndarray | None = field(default=None, repr=False)  # (steps, num_envs) uint8
     search: dict | None = None  # a SearchAgent's settings and compute (agents/search.py)
+    stopped: str | None = None  # why the agent ended the run before ``steps`` (StopEval)
 
     @property
     def real_steps(self) -> int:
@@ -51,6 +52,16 @@ class EvalResult:
         last = np.where(self.first_step >= 0, self.first_step, 0).max(1)
         order = np.lexsort((last, -reached))
         return int(order[0])
+
+
+class StopEval(Exception):
+    """Raised by an agent to end an evaluation early (a spent budget, a model server
+    that stopped answering): the steps played so far are the result. ``failed`` marks an
+    error rather than a planned stop."""
+
+    def __init__(self, reason: str, failed: bool = False):
+        super().__init__(reason)
+        self.reason, self.failed = reason, failed
 
 
 def evaluate(
@@ -66,25 +77,39 @@ def evaluate(
 
     With ``record_actions`` the actions are kept (uint8, steps x envs) so any env's game
     can be replayed exactly (see media.py). An agent with ``search_report()`` (a
-    SearchAgent) has its settings and compute put in the result's ``search``."""
+    SearchAgent) has its settings and compute put in the result's ``search``. An agent
+    may end the run early by raising StopEval, and one with ``stop_on_interrupt`` ends on
+    Ctrl-C: the result then holds the steps played, and ``stopped`` says why."""
     obs = env.reset(seed)
     actions = np.zeros((steps, env.num_envs), np.uint8) if record_actions else None
     m = len(env.milestones)
     first = np.full((env.num_envs, m), -1, np.int64)
     t0 = time.perf_counter()
-    for t in range(1, steps + 1):
-        action = agent.act(obs)
-        if actions is not None:
-            actions[t - 1] = action
-        obs, _, term, trunc, info = env.step(action)
-        now = info["milestones"].copy()
-        done = term | trunc
-        if done.any():
-            now[done] |= info["final_milestone_step"][done] >= 0
-        new = now & (first < 0)
-        first[new] = t
-        if on_step is not None:
-            on_step(t, obs, info)
+    played, stopped, info = 0, None, None
+    try:
+        for t in range(1, steps + 1):
+            action = agent.act(obs)
+            if actions is not None:
+                actions[t - 1] = action
+            obs, _, term, trunc, info = env.step(action)
+            played = t
+            now = info["milestones"].copy()
+            done = term | trunc
+            if done.any():
+                now[done] |= info["final_milestone_step"][done] >= 0
+            new = now & (first < 0)
+            first[new] = t
+            if on_step is not None:
+                on_step(t, obs, info)
+    except StopEval as e:
+        stopped = e.reason
+    except KeyboardInterrupt:
+        if not getattr(agent, "stop_on_interrupt", False):
+            raise
+        stopped = "interrupted (Ctrl-C)"
+    steps = played
+    if actions is not None:
+        actions = actions[:played]
     seconds = time.perf_counter() - t0
     rows = []
     for j, name in enumerate(env.milestones):
@@ -106,11 +131,12 @@ def evaluate(
         seed,
         seconds,
         rows,
-        float(info["explored"].mean()),
+        float(info["explored"].mean()) if info is not None else 0.0,
         env.coverage(),
         first,
         actions,
         agent.search_report() if hasattr(agent, "search_report") else None,
+        stopped,
     )
 
 

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .game_args import add_game_args, game_overrides
+from .llm_args import add_llm_args, check_llm_args, make_llm_agent
 
-BUILT_IN_AGENTS = ("random", "oracle", "pretrained")
+BUILT_IN_AGENTS = ("random", "oracle", "pretrained", "llm")
 
 
 def add_agent_args(p: argparse.ArgumentParser) -> None:
@@ -26,7 +27,7 @@ def add_agent_args(p: argparse.ArgumentParser) -> None:
         choices=list(BUILT_IN_AGENTS),
         default=None,
         help="a built-in agent instead of a TARGET (oracle: gridmon only; pretrained: "
-        "the policy shipped with pocketrl)",
+        "the policy shipped with pocketrl; llm: a language model, see --llm-*)",
     )
     p.add_argument(
         "--world",
@@ -41,6 +42,7 @@ def add_agent_args(p: argparse.ArgumentParser) -> None:
         help="policy: take the most likely action instead of sampling",
     )
     add_game_args(p, "default: the run's; gridmon for a built-in agent")
+    add_llm_args(p)
 
 
 @dataclass
@@ -86,8 +88,10 @@ def load_target(args: argparse.Namespace) -> Choice:
         if config.game != "gridmon":
             raise ValueError(f"--world is a gridmon setting; this plays {config.game!r}")
         config.env.world = args.world
-    if args.agent == "oracle" and config.game != "gridmon":
-        raise ValueError(f"the oracle plays gridmon only, not {config.game!r}")
+    if args.agent in ("oracle", "llm") and config.game != "gridmon":
+        raise ValueError(f"the {args.agent} agent plays gridmon only, not {config.game!r}")
+    if args.agent == "llm":
+        check_llm_args(args)
     config.game_config.validate()
     return Choice(args.agent or "policy", loaded, config)
 
@@ -109,11 +113,14 @@ def make_env(choice: Choice, num_envs: int, seed: int, horizon: int):
     return make_game(choice.game, num_envs, seed, config=game_config(choice, horizon))
 
 
-def make_agent(choice: Choice, env, args: argparse.Namespace):
+def make_agent(choice: Choice, env, args: argparse.Namespace, out: Path | None = None):
+    """The chosen agent for ``env``; ``out``: where an llm agent writes its transcript."""
     from pocketrl.evaluate import OracleAgent, RandomAgent
 
     if choice.name == "random":
         return RandomAgent(env.num_envs, env.num_actions, args.seed)
     if choice.name == "oracle":
         return OracleAgent(env, args.seed)
+    if choice.name == "llm":
+        return make_llm_agent(env, args, out)
     return choice.loaded.agent(env, greedy=args.greedy, seed=args.seed)

@@ -15,6 +15,7 @@ AGENT_DEFAULTS = {
     "oracle": (1, 30_000),
     "policy": (64, 20_000),
     "pretrained": (64, 40_000),
+    "llm": (1, 1000),
 }
 
 
@@ -33,13 +34,14 @@ def add_parser(subparsers) -> None:
         "--envs",
         type=int,
         default=None,
-        help="games played at once (default: 1024 random, 1 oracle, 64 policy/pretrained)",
+        help="games played at once (default: 1024 random, 1 oracle/llm, 64 policy/pretrained)",
     )
     p.add_argument(
         "--steps",
         type=int,
         default=None,
-        help="steps per game (default: 1000 random, 30000 oracle, 20000 policy, 40000 pretrained)",
+        help="steps per game (default: 1000 random/llm, 30000 oracle, 20000 policy, "
+        "40000 pretrained)",
     )
     p.add_argument(
         "--out",
@@ -86,27 +88,39 @@ def run(args: argparse.Namespace) -> int:
             raise ValueError("give --search N or --search-sweep N,N,..., not both")
         return _sweep(args, choice, settings, envs, steps)
     env = make_env(choice, envs, args.seed, horizon=steps + 1)
+    out = args.out or default_out(args.target, choice.name, env.label, _suffix(settings))
     agent = None
     try:
-        agent = with_search(make_agent(choice, env, args), env, choice, settings, steps + 1)
+        agent = make_agent(choice, env, args, out)
+        agent = with_search(agent, env, choice, settings, steps + 1)
         result = evaluate(env, agent, steps, choice.name, args.seed)
         print(env.describe())
         print(table(result))
-        out = args.out or default_out(args.target, choice.name, env.label, _suffix(settings))
         extra = {
             "config": asdict(game_config(choice, steps + 1)),
             "target": str(args.target or ""),
             "greedy": bool(args.greedy),
         }
+        if hasattr(agent, "eval_report"):  # e.g. an llm agent's calls and tokens
+            extra.update(agent.eval_report(result))
         write_json_atomic(out / "eval.json", to_json(result, extra))
         print(f"wrote {out / 'eval.json'}")
-        if not args.no_media:
+        if not args.no_media and result.steps > 0:
             _write_media(out, env, choice, result, args)
     finally:
         if agent is not None:
             close_agent(agent)
         env.close()
-    return 0
+    failed = getattr(agent, "failed", False)
+    if result.stopped:
+        print(f"stopped after {result.steps:,} steps: {result.stopped}", file=_stream(failed))
+    return 1 if failed else 0
+
+
+def _stream(error: bool):
+    import sys
+
+    return sys.stderr if error else sys.stdout
 
 
 def _suffix(settings) -> str:
