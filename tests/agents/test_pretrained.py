@@ -62,3 +62,20 @@ def test_a_broken_bundle_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="y.json is missing"):
         (tmp_path / "y.safetensors").write_bytes(b"")
         load_bundle(tmp_path / "y.safetensors")
+
+
+def test_the_shipped_policy_loads_and_plays(tmp_path, capsys):
+    from pocketrl.agents.pretrained import PRETRAINED_DIR, load_pretrained, pretrained_note
+
+    size = sum(p.stat().st_size for p in PRETRAINED_DIR.glob("*"))
+    assert size < 5_000_000  # the bound on what ships
+    loaded = load_pretrained()
+    assert sum(v.numel() for v in loaded.state_dict.values()) < 1_000_000
+    assert pretrained_note()["eval"]["milestones"]  # says what it achieved
+    out = tmp_path / "ev"
+    argv = ["eval", "--agent", "pretrained", "--envs", "4", "--steps", "600", "--no-media"]
+    assert main([*argv, "--out", str(out)]) == 0
+    assert f"pretrained on {loaded.trained_on}: 4 envs x 600 steps" in capsys.readouterr().out
+    data = json.loads((out / "eval.json").read_text())
+    assert data["milestones"][0]["reached"] >= 3  # it plays: badge_1 in 600 steps
+    assert main(["watch", "--agent", "pretrained", "--steps", "2", "--fps", "1000"]) == 0

@@ -19,7 +19,7 @@ import torch
 from pocketrl.atomic import atomic_write_bytes, atomic_write_text
 
 PRETRAINED_DIR = Path(__file__).parent / "pretrained"
-PRETRAINED = "gridmon-main"  # the bundle --agent pretrained plays
+PRETRAINED = "gridmon-mini"  # the bundle --agent pretrained plays (see its JSON note)
 FORMAT = "pocketrl-policy"
 VERSION = 1
 
