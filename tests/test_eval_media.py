@@ -166,3 +166,26 @@ def test_eval_of_a_trained_run(tmp_path, capsys):
     assert main(["eval", str(run), "--envs", "4", "--steps", "50", "--greedy"]) == 0
     assert "policy on gridmon/mini" in capsys.readouterr().out
     assert (run / "eval" / "eval.json").exists() and (run / "eval" / "rollout.gif").exists()
+
+
+def test_compare_prints_the_depth_against_breadth_table_from_eval_json(tmp_path, capsys):
+    """Policy: its own parameter count and 2 x parameters FLOPs per step; random: none."""
+    from pocketrl.agents.pretrained import load_pretrained
+
+    common = ["--envs", "2", "--steps", "40", "--no-media"]
+    assert main(["eval", "--agent", "pretrained", *common, "--out", str(tmp_path / "p")]) == 0
+    assert (
+        main(
+            ["eval", "--agent", "random", "--world", "mini", *common, "--out", str(tmp_path / "r")]
+        )
+        == 0
+    )  # noqa: E501
+    capsys.readouterr()
+    assert main(["compare", str(tmp_path / "p" / "eval.json"), str(tmp_path / "r")]) == 0
+    out = capsys.readouterr().out
+    n = sum(v.numel() for v in load_pretrained().state_dict.values())
+    assert f"{n:,}" in out and f"{2 * n:,} FLOPs" in out
+    head, pre, rnd = out.splitlines()[:3]
+    assert head.split()[:4] == ["eval", "agent", "game", "parameters"]
+    assert "pretrained" in pre and "random" in rnd and "gridmon/mini" in rnd
+    assert main(["compare", str(tmp_path / "p"), str(tmp_path)]) == 2  # a dir that is neither

@@ -99,3 +99,58 @@ def plot(runs: dict[str, list[dict]], path: Path) -> None:
     axes[0, 0].legend(fontsize=8)
     atomic_savefig(fig, path, dpi=110)
     plt.close(fig)
+
+
+# --- eval.json files: the depth-against-breadth table -----------------------------------
+def read_eval(path: Path) -> dict:
+    """An eval.json (or a folder holding one) written by ``pocketrl eval``."""
+    path = Path(path)
+    file = path / "eval.json" if path.is_dir() else path
+    if not file.is_file():
+        raise FileNotFoundError(f"{path}: no eval.json (give files or folders of `pocketrl eval`)")
+    try:
+        data = json.loads(file.read_text())
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{file}: not JSON ({e.msg})") from None
+    if "milestones" not in data or "agent" not in data:
+        raise ValueError(f"{file} is not an eval.json of `pocketrl eval`")
+    return data
+
+
+def _size_and_compute(d: dict) -> tuple[str, str]:
+    """(parameters, compute per env step) of one eval: a policy's own count and 2 x
+    parameters FLOPs per forward; a language model's declared size and tokens per step."""
+    llm = d.get("llm")
+    if llm is not None:
+        return (str(llm.get("params") or "undisclosed"), f"{llm['tokens_per_step']:,.0f} tokens")
+    n = d.get("parameters")
+    if n is None:
+        return "-", "-"
+    return f"{n:,}", f"{2 * n:,} FLOPs"
+
+
+def eval_table(evals: dict[str, dict]) -> str:
+    """Agent, parameters, env steps to each milestone (median over the games that
+    reached it, and their share), compute per step and wall time: one row per eval."""
+    names = []
+    for d in evals.values():
+        names += [m["name"] for m in d["milestones"] if m["name"] not in names]
+    head = ["eval", "agent", "game", "parameters", *names, "compute/step", "wall"]
+    rows = [head]
+    for label, d in evals.items():
+        size, compute = _size_and_compute(d)
+        by = {m["name"]: m for m in d["milestones"]}
+        cells = []
+        for n in names:
+            m = by.get(n)
+            if m is None or not m["reached"]:
+                cells.append("-")
+            else:
+                cells.append(f"{m['median_step']:,.0f} ({m['share']:.0%})")
+        wall = f"{d.get('seconds', 0):,.0f} s"
+        rows.append([label, d["agent"], d.get("game", "?"), size, *cells, compute, wall])
+    widths = [max(len(r[k]) for r in rows) for k in range(len(head))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    games = ", ".join(f"{k}: {d['num_envs']} x {d['steps']:,}" for k, d in evals.items())
+    note = f"milestones: median env step of the games that reached it (share); games {games}"
+    return "\n".join([*lines, note])

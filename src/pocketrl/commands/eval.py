@@ -101,6 +101,8 @@ def run(args: argparse.Namespace) -> int:
             "target": str(args.target or ""),
             "greedy": bool(args.greedy),
         }
+        if choice.loaded is not None:  # for the depth-against-breadth table (compare)
+            extra["parameters"] = sum(v.numel() for v in choice.loaded.state_dict.values())
         if hasattr(agent, "eval_report"):  # e.g. an llm agent's calls and tokens
             extra.update(agent.eval_report(result))
         write_json_atomic(out / "eval.json", to_json(result, extra))
