@@ -328,3 +328,12 @@ def test_parse_reply():
     assert "unknown" in parse_reply("BUTTONS: jump", 8).problem
     assert "1 to 2" in parse_reply("BUTTONS: a a a", 2).problem
     assert not parse_reply("", 8).buttons
+
+
+def test_watch_ends_with_a_message_when_the_server_fails(serve, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)  # watch keeps its transcript under runs/watch-llm
+    url = serve(FakeModel("500"))
+    argv = ["watch", "--agent", "llm", "--world", "mini", "--llm-url", url]
+    argv += ["--llm-model", "fake", "--llm-backoff", "0", "--llm-retries", "1"]
+    assert main([*argv, "--steps", "3", "--fps", "1000"]) == 1
+    assert "stopped after 0 steps" in capsys.readouterr().err

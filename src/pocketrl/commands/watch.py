@@ -32,18 +32,22 @@ def run(args: argparse.Namespace) -> int:
     settings = search_settings(args, choice)
     horizon = 10**9
     env = make_env(choice, 1, args.seed, horizon=horizon)
-    agent = None
+    agent, status = None, 0
     try:
         agent = with_search(make_agent(choice, env, args), env, choice, settings, horizon)
-        _watch(env, agent, args)
+        status = _watch(env, agent, args)
     finally:
         if agent is not None:
             close_agent(agent)
         env.close()
-    return 0
+    return status
 
 
-def _watch(env, agent, args: argparse.Namespace) -> None:
+def _watch(env, agent, args: argparse.Namespace) -> int:
+    """Play and show until --steps, Ctrl-C, or the agent stops (e.g. an llm agent whose
+    server stopped answering or whose token budget is spent): exit status 1 on a failure."""
+    from pocketrl.evaluate import StopEval
+
     live = sys.stdout.isatty()
     label = args.agent or str(args.target)
     obs, t = env.obs, 0
@@ -59,6 +63,10 @@ def _watch(env, agent, args: argparse.Namespace) -> None:
             time.sleep(1.0 / args.fps)
     except KeyboardInterrupt:
         print(f"\nstopped after {t} steps")
+    except StopEval as stop:
+        print(f"stopped after {t} steps: {stop.reason}", file=sys.stderr if stop.failed else None)
+        return 1 if stop.failed else 0
+    return 0
 
 
 def _search_note(agent) -> str:
