@@ -122,6 +122,20 @@ def _handler(model: FakeModel):
     return Handler
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _compiled_game():
+    """Compile the game and the oracle first. On a fresh clone numba compiles them on
+    first use (a minute or more on 2 cores): inside a server answer that would outlast
+    the client's timeout, the call would be retried, and the shadow game would fall out
+    of step with the real one."""
+    from pocketrl.games.gridmon.config import GridmonConfig
+    from pocketrl.games.gridmon.env import GridmonEnv
+    from pocketrl.games.gridmon.oracle.expert import Oracle
+
+    env = GridmonEnv(1, GridmonConfig(world="mini"), seed=0)
+    env.step([int(Oracle(env, seed=0).act()[0])])
+
+
 @pytest.fixture
 def serve():
     pytest.importorskip("openai")
