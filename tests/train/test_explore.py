@@ -115,3 +115,40 @@ def test_count_selection_spreads_restarts_over_cells():
         c.restarts = 0
     best_only.restart(target, np.ones(64, bool), {k: v.copy() for k, v in target.obs.items()})
     assert best_only.best.restarts == 64
+
+
+def test_reassignment_sends_envs_to_new_games_and_cells_at_any_time():
+    game = ToyGame(64)
+    cfg = ExploreConfig(reassign_steps=32, start_fraction=0.5, restart_select="count")
+    archive = Archive(cfg, 64, 2, np.random.default_rng(0))
+    archive.remember_starts(game)
+    starts = set(archive.starts)
+    _, info = _walk_right(game, 4)  # every env halfway: one cell
+    archive.observe(game, info["milestones"], np.zeros(64, bool), 256)
+    cell = archive.best.snapshot
+    _walk_right(game, 2)  # every env at x = 6, no truncation (toy horizon 40)
+    obs = {k: v.copy() for k, v in game.obs.items()}
+    moved = archive.reassign(game, obs, num_steps=16)  # each env with p = 16 / 32
+    assert 16 <= len(moved) <= 48
+    states = game.snapshot(moved)
+    new = [i for i, s in zip(moved, states, strict=True) if s in starts]
+    old = [i for i, s in zip(moved, states, strict=True) if s == cell]
+    assert len(new) + len(old) == len(moved) and new and old  # both kinds, nothing else
+    assert archive.moved == {"reassigned": len(moved), "new_games": len(new)}
+    np.testing.assert_array_equal(obs["pos"][new, 0], 0)  # observations follow
+    np.testing.assert_array_equal(obs["pos"][old, 0], 4)
+    still = np.setdiff1d(np.arange(64), moved)
+    np.testing.assert_array_equal(obs["pos"][still, 0], 6)
+    off = Archive(ExploreConfig(), 64, 2, np.random.default_rng(0))
+    assert len(off.reassign(game, obs, num_steps=16)) == 0  # reassign_steps 0: off
+
+
+def test_reassignment_before_any_cell_starts_new_games():
+    game = ToyGame(8)
+    archive = Archive(ExploreConfig(reassign_steps=16), 8, 2, np.random.default_rng(0))
+    archive.remember_starts(game)
+    _walk_right(game, 3)
+    obs = {k: v.copy() for k, v in game.obs.items()}
+    moved = archive.reassign(game, obs, num_steps=16)  # p = 1: every env
+    assert len(moved) == 8 and archive.moved["new_games"] == 8
+    np.testing.assert_array_equal(obs["pos"][:, 0], 0)
