@@ -99,3 +99,22 @@ def test_fast_embedding_matches_torch_embedding():
     out_fast.backward(grad)
     out_ref.backward(grad)
     assert torch.allclose(fast.weight.grad, ref.weight.grad, atol=1e-5)
+
+
+def test_grid_encoder_computes_the_conv_its_weights_describe():
+    """The encoder runs its conv as gather + matrix product; it must equal nn.Conv2d
+    with the same weights (shipped bundles hold those weights), for any grid shape."""
+    from pocketrl.agents.policy import GridEncoder
+
+    torch.manual_seed(0)
+    for shape in [(9, 10), (5, 7), (3, 3), (2, 4)]:
+        enc = GridEncoder(["tiles", "visited"], [40, 2], shape, 8, 32)
+        obs = {
+            "tiles": torch.randint(0, 40, (16, *shape)),
+            "visited": torch.randint(0, 2, (16, *shape)),
+        }
+        x = enc.embed(obs["tiles"] * 2 + obs["visited"]).permute(0, 3, 1, 2)
+        expected = torch.relu(enc.conv(x)).flatten(1)
+        got = enc(obs)
+        assert got.shape == (16, enc.out_dim)
+        torch.testing.assert_close(got, expected, rtol=1e-5, atol=1e-6)
