@@ -194,6 +194,8 @@ class Collector:
         for c in self.component_sums:
             self.component_sums[c] += float(info[f"reward/{c}"].sum())
         reached = info["milestones"].any(0)
+        if done.any():  # an ended episode's last milestones (the champion ends the game)
+            reached |= (info["final_milestone_step"][done] >= 0).any(0)
         for m in np.flatnonzero(reached):
             if self.milestone_first_step[m] < 0:
                 self.milestone_first_step[m] = self.global_step

@@ -1,0 +1,41 @@
+"""The collector's bookkeeping: milestones are counted on the step an episode ends."""
+
+import numpy as np
+import torch
+
+from pocketrl.agents.policy import Policy
+from pocketrl.config import PolicyConfig
+from pocketrl.games.toy import ToyGame
+from pocketrl.train.rollout import Collector, RolloutStorage
+
+RIGHT = 3
+
+
+class AutoresetShowsNewGame(ToyGame):
+    """The toy game, but ``info["milestones"]`` shows ended envs' *new* game (as gridmon
+    and pokered do after their autoreset); the ended game's milestones are only in
+    ``final_milestone_step``, which the contract provides for exactly this."""
+
+    def step(self, actions):
+        obs, reward, terminated, truncated, info = super().step(actions)
+        info["milestones"] = info["milestones"].copy()
+        info["milestones"][terminated | truncated] = False
+        return obs, reward, terminated, truncated, info
+
+
+def test_a_milestone_reached_on_the_last_step_of_an_episode_is_recorded():
+    """The toy's goal ends the episode the step it is reached, like gridmon's champion:
+    the trainer must still record it (it once read only the post-reset milestones and
+    never saw a training env beat the champion)."""
+    torch.manual_seed(0)
+    game = AutoresetShowsNewGame(4)
+    cfg = PolicyConfig(hidden=8, embed_dim=2, conv_channels=2, state_hidden=4)
+    policy = Policy(game.obs_spec, game.obs_vocab, game.num_actions, cfg)
+    with torch.no_grad():  # a policy that walks right: the goal is 7 steps away
+        policy.actor.bias.fill_(-50.0)
+        policy.actor.bias[RIGHT] = 50.0
+    collector = Collector(game, policy, None, "cpu", 0)
+    collector.collect(RolloutStorage(game.obs_spec, 16, 4))
+    goal = game.milestones.index("goal")
+    assert collector.milestone_first_step[goal] == 7 * 4  # the 7th batch step of 4 envs
+    assert not np.asarray(collector.last_info["milestones"])[:, goal].any()
