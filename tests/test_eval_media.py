@@ -189,3 +189,20 @@ def test_compare_prints_the_depth_against_breadth_table_from_eval_json(tmp_path,
     assert head.split()[:4] == ["eval", "agent", "game", "parameters"]
     assert "pretrained" in pre and "random" in rnd and "gridmon/mini" in rnd
     assert main(["compare", str(tmp_path / "p"), str(tmp_path)]) == 2  # a dir that is neither
+
+
+def test_compare_counts_the_simulated_steps_of_search(tmp_path, capsys):
+    """Search's copies are compute too: policy search adds a forward per simulated step,
+    random search shows its simulated steps alone."""
+    common = ["--envs", "2", "--steps", "8", "--no-media", "--search", "2", "--search-depth", "3"]
+    assert main(["eval", "--agent", "pretrained", *common, "--out", str(tmp_path / "p")]) == 0
+    random = ["eval", "--agent", "random", "--world", "mini", *common, "--out", str(tmp_path / "r")]
+    assert main(random) == 0
+    capsys.readouterr()
+    assert main(["compare", str(tmp_path / "p"), str(tmp_path / "r")]) == 0
+    _, pre, rnd = capsys.readouterr().out.splitlines()[:3]
+    data = json.loads((tmp_path / "p" / "eval.json").read_text())
+    n, sim = data["parameters"], data["search"]["sim_steps"] / data["real_steps"]
+    assert sim == 6  # 2 copies x 3 steps before every real step
+    assert f"{2 * n * 7:,} FLOPs + 6 sim steps" in pre
+    assert " 6 sim steps " in rnd and "FLOPs" not in rnd

@@ -118,15 +118,22 @@ def read_eval(path: Path) -> dict:
 
 
 def _size_and_compute(d: dict) -> tuple[str, str]:
-    """(parameters, compute per env step) of one eval: a policy's own count and 2 x
-    parameters FLOPs per forward; a language model's declared size and tokens per step."""
+    """(parameters, compute per real env step) of one eval: a policy's own count and 2 x
+    parameters FLOPs per forward (one per real step, plus one per simulated step when
+    search copies play the policy) and the simulated env steps per real step; a language
+    model's declared size and tokens per step."""
     llm = d.get("llm")
     if llm is not None:
         return (str(llm.get("params") or "undisclosed"), f"{llm['tokens_per_step']:,.0f} tokens")
     n = d.get("parameters")
+    search = d.get("search") or {}
+    sim = search.get("sim_steps", 0) / max(d.get("real_steps") or 1, 1)  # per real step
+    plays = f" + {sim:,.0f} sim steps" if sim else ""
     if n is None:
-        return "-", "-"
-    return f"{n:,}", f"{2 * n:,} FLOPs"
+        return "-", plays[3:] or "-"
+    # the policy runs once per real step and, when the copies play it, once per sim step
+    forwards = 1 + (sim if search.get("policy") == "policy" else 0)
+    return f"{n:,}", f"{2 * n * forwards:,.0f} FLOPs{plays}"
 
 
 def eval_table(evals: dict[str, dict]) -> str:
