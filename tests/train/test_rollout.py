@@ -5,7 +5,7 @@ import torch
 
 from pocketrl.agents.policy import Policy
 from pocketrl.config import PolicyConfig
-from pocketrl.games.toy import ToyGame
+from pocketrl.games.toy import ToyConfig, ToyGame
 from pocketrl.train.rollout import Collector, RolloutStorage
 
 RIGHT = 3
@@ -39,3 +39,44 @@ def test_a_milestone_reached_on_the_last_step_of_an_episode_is_recorded():
     goal = game.milestones.index("goal")
     assert collector.milestone_first_step[goal] == 7 * 4  # the 7th batch step of 4 envs
     assert not np.asarray(collector.last_info["milestones"])[:, goal].any()
+
+
+class InfoViewsState(AutoresetShowsNewGame):
+    """Like gridmon: ``info["final_milestone_step"]`` is a view of the game's state, so a
+    restore (an archive restart in the same step) overwrites it with the snapshot's."""
+
+    def reset(self, seed=None):
+        self._final_ms = np.full((self.num_envs, 2), -1, np.int64)
+        return super().reset(seed)
+
+    def step(self, actions):
+        obs, reward, terminated, truncated, info = super().step(actions)
+        done = terminated | truncated
+        self._final_ms[done] = info["final_milestone_step"][done]
+        info["final_milestone_step"] = self._final_ms
+        return obs, reward, terminated, truncated, info
+
+    def restore(self, env_ids, states):
+        super().restore(env_ids, states)
+        self._final_ms[np.asarray(env_ids)] = 0  # whatever the snapshot held: "reached"
+
+
+def test_restarts_in_the_ending_step_do_not_fake_milestones():
+    """Envs that truncate and are restored from the archive in the same step: the
+    milestones recorded are those of the episodes that ended, not the restored state's."""
+    from pocketrl.config import ExploreConfig
+    from pocketrl.train.explore import Archive
+
+    torch.manual_seed(0)
+    game = InfoViewsState(4, config=ToyConfig(horizon=3))
+    cfg = PolicyConfig(hidden=8, embed_dim=2, conv_channels=2, state_hidden=4)
+    policy = Policy(game.obs_spec, game.obs_vocab, game.num_actions, cfg)
+    with torch.no_grad():  # stands still: no milestone in 3 steps
+        policy.actor.bias.fill_(-50.0)
+        policy.actor.bias[0] = 50.0
+    archive = Archive(ExploreConfig(restart_fraction=1.0), 4, 2, np.random.default_rng(0))
+    collector = Collector(game, policy, archive, "cpu", 0)
+    archive.observe(game, np.array([[True, False]] * 4), np.zeros(4, bool), 0)  # one cell
+    collector.collect(RolloutStorage(game.obs_spec, 8, 4))
+    assert collector.window["restarts"] > 0  # envs truncated and were restored
+    assert collector.milestone_first_step == [-1, -1]

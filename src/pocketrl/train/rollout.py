@@ -143,6 +143,8 @@ class Collector:
             t1 = time.perf_counter()
             obs, reward, terminated, truncated, info = game.step(actions.cpu().numpy())
             done = terminated | truncated
+            # what the ended episodes reached, read before restarts overwrite the envs
+            ended = (info["final_milestone_step"][done] >= 0).any(0) if done.any() else None
             for k, v in obs.items():
                 self.next_obs[k][:] = v
             if self.archive is not None:
@@ -167,7 +169,7 @@ class Collector:
                 storage.trunc_values[t, torch.from_numpy(ids)] = v_final.cpu()
             self.next_start = torch.from_numpy(done.astype(np.float32))
             self.global_step += game.num_envs
-            self._track(reward, done, info)
+            self._track(reward, done, info, ended)
             self.time["env"] += t2 - t1
             self.time["forward"] += time.perf_counter() - t2 + t1 - t0
             if stop():
@@ -180,7 +182,7 @@ class Collector:
         self.time["forward"] += time.perf_counter() - t0
         return storage.num_steps
 
-    def _track(self, reward: np.ndarray, done: np.ndarray, info: dict) -> None:
+    def _track(self, reward: np.ndarray, done: np.ndarray, info: dict, ended=None) -> None:
         self.ep_return += reward
         self.ep_length += 1
         w = self.window
@@ -194,8 +196,8 @@ class Collector:
         for c in self.component_sums:
             self.component_sums[c] += float(info[f"reward/{c}"].sum())
         reached = info["milestones"].any(0)
-        if done.any():  # an ended episode's last milestones (the champion ends the game)
-            reached |= (info["final_milestone_step"][done] >= 0).any(0)
+        if ended is not None:  # an ended episode's last milestones (the champion ends it)
+            reached |= ended
         for m in np.flatnonzero(reached):
             if self.milestone_first_step[m] < 0:
                 self.milestone_first_step[m] = self.global_step

@@ -144,6 +144,7 @@ def reset_batch(s, w, seeds, counts, obs):
     for i in range(seeds.shape[0]):
         s.rng[i] = seed_rng(seeds[i])
         new_game(s, i, w, counts)
+        s.final_ms_step[i, :] = -1  # no episode has ended yet
         s.parts[i, :] = 0.0
         s.n_msgs[i] = 0
         s.done_flags[i] = 0
