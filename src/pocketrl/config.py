@@ -102,14 +102,6 @@ class ExploreConfig:
     frontier_fraction: float = 0.0
     """Share of all envs restored at once (at the next rollout boundary) into a cell with
     more milestones than any before it; 0 turns these frontier waves off."""
-    reassign_steps: int = 0
-    """Mean env steps between reassignments: at every rollout boundary each env is, with
-    probability ``ppo.num_steps / reassign_steps``, sent to a cell chosen by
-    ``restart_select`` or (``start_fraction``) to a new game, whatever its horizon; so
-    envs return to the frontier and new games start with the current policy all run
-    long. 0 turns this off (envs then move only at truncation and in frontier waves)."""
-    start_fraction: float = 0.0
-    """Share of reassigned envs that start a new game instead of going to a cell."""
     key_events: bool = True
     """Key (and rank) cells by the number of events done as well as by milestones, so
     progress between milestones (items, trainers beaten) is kept and built on."""
@@ -181,7 +173,6 @@ class TrainConfig:
             ("ppo.update_epochs", p.update_epochs, 1),
             ("ppo.bptt_horizon", p.bptt_horizon, 1),
             ("explore.archive_size", self.explore.archive_size, 1),
-            ("explore.reassign_steps", self.explore.reassign_steps, 0),
             ("total_steps", self.total_steps, 0),
             ("torch_threads", self.torch_threads, 0),
             ("heatmap_minutes", self.heatmap_minutes, 0),
@@ -196,16 +187,8 @@ class TrainConfig:
             ("ppo.gae_lambda", p.gae_lambda),
             ("explore.restart_fraction", self.explore.restart_fraction),
             ("explore.frontier_fraction", self.explore.frontier_fraction),
-            ("explore.start_fraction", self.explore.start_fraction),
         ]:
             _check(0.0 <= v <= 1.0, key, "in [0, 1]", v)
-        r = self.explore.reassign_steps
-        _check(
-            r == 0 or r >= p.num_steps,
-            "explore.reassign_steps",
-            f"0 (off) or >= ppo.num_steps ({p.num_steps}): envs move only at rollout boundaries",
-            r,
-        )
         _check(
             self.explore.restart_select in ("best", "count"),
             "explore.restart_select",

@@ -17,13 +17,7 @@ Envs go back to the archive in two ways:
 - frontier waves (``frontier_fraction`` > 0): when a cell with more milestones than any
   cell before enters the archive, that share of all envs is restored into it at the
   next rollout boundary (pokemonred_puffer's "swarm", applied to a share of the batch so
-  the rest keeps practising what came before);
-- reassignment (``reassign_steps`` > 0): at every rollout boundary each env moves with
-  probability ``num_steps / reassign_steps``, whatever its horizon: a ``start_fraction``
-  of the moved envs start a new game (from one of the batch's start states, kept at the
-  first reset), the rest go to cells chosen by ``restart_select``. Without it, a batch
-  whose horizon is longer than the run never restarts anything, and the policy that
-  training has made never plays a new game.
+  the rest keeps practising what came before).
 
 The other envs keep playing, and start a new game at truncation.
 """
@@ -67,14 +61,6 @@ class Archive:
         self._prev_events = np.zeros(num_envs, np.int64)
         self.frontier_count = 0  # milestones of the cell of the last frontier wave
         self.waves = 0  # frontier waves so far
-        self.starts: list[bytes] = []  # new-game states, for reassignment's fresh starts
-        self.moved = {"reassigned": 0, "new_games": 0}  # totals, for logging
-
-    def remember_starts(self, game, most: int = 64) -> None:
-        """Keep the first ``most`` envs' states right after ``game.reset`` as the new games
-        that reassignment starts. They follow from the seed, so checkpoints need not hold
-        them: a resumed run resets its game with the same seed first."""
-        self.starts = game.snapshot(np.arange(min(most, game.num_envs)))
 
     @property
     def best(self) -> Cell | None:
@@ -131,44 +117,12 @@ class Archive:
             return np.zeros(0, np.int64)
         ids = np.flatnonzero(truncated)
         ids = ids[self.rng.random(len(ids)) < self.cfg.restart_fraction]
-        self._send(game, ids, self._choose(len(ids)), obs)
-        return ids
-
-    def reassign(self, game, obs: dict, num_steps: int) -> np.ndarray:
-        """Move each env with probability ``num_steps / reassign_steps``: a
-        ``start_fraction`` of them (all, while the archive is empty) to a new game, the
-        rest to cells chosen by ``restart_select``. Call between rollouts. Returns the
-        envs moved."""
-        cfg = self.cfg
-        if cfg.reassign_steps <= 0:
-            return np.zeros(0, np.int64)
-        n = len(self._prev)
-        ids = np.flatnonzero(self.rng.random(n) < min(1.0, num_steps / cfg.reassign_steps))
-        fresh = self.rng.random(len(ids)) < cfg.start_fraction
-        if not self.cells:
-            fresh[:] = True
-        if fresh.any() and not self.starts:
-            raise RuntimeError("Archive.reassign: remember_starts(game) was not called")
-        new, old = ids[fresh], ids[~fresh]
-        if len(new):
-            picks = self.rng.integers(len(self.starts), size=len(new))
-            game.restore(new, [self.starts[j] for j in picks])
-            self._take_obs(game, new, obs)
-            self._prev[new] = False
-            self._prev_events[new] = 0
-        self._send(game, old, self._choose(len(old)), obs)
-        self.moved["reassigned"] += len(ids)
-        self.moved["new_games"] += len(new)
-        return ids
-
-    def _choose(self, k: int) -> list[Cell]:
-        """``k`` cells picked by ``restart_select``."""
-        if k == 0:
-            return []
         if self.cfg.restart_select == "best":
-            self.best.restarts += k
-            return [self.best] * k
-        return self._sample_by_count(k)
+            self.best.restarts += len(ids)
+            self._send(game, ids, [self.best] * len(ids), obs)
+        else:
+            self._send(game, ids, self._sample_by_count(len(ids)), obs)
+        return ids
 
     def frontier_wave(self, game, obs: dict) -> np.ndarray:
         """If the best cell has more milestones than any cell before it, restore a
@@ -201,17 +155,12 @@ class Archive:
         if not len(ids):
             return
         game.restore(ids, [c.snapshot for c in cells])
-        self._take_obs(game, ids, obs)
+        for k, v in obs.items():
+            v[ids] = game.obs[k][ids]
         m = self._prev.shape[1]
         for i, c in zip(ids, cells, strict=True):
             self._prev[i] = np.unpackbits(np.frombuffer(c.key[:-4], np.uint8), count=m)
             self._prev_events[i] = c.events
-
-    @staticmethod
-    def _take_obs(game, ids: np.ndarray, obs: dict) -> None:
-        """Copy the restored envs' observations (written by ``restore``) into ``obs``."""
-        for k, v in obs.items():
-            v[ids] = game.obs[k][ids]
 
     def summary(self) -> dict:
         """Numbers for logging."""
@@ -222,8 +171,6 @@ class Archive:
             "explore/best_cell_restarts": 0 if best is None else best.restarts,
             "explore/best_cell_events": 0 if best is None else best.events,
             "explore/frontier_waves": self.waves,
-            "explore/reassigned": self.moved["reassigned"],
-            "explore/new_games": self.moved["new_games"],
         }
 
     def state_dict(self) -> dict:
@@ -245,7 +192,6 @@ class Archive:
             "prev_events": torch.from_numpy(self._prev_events.copy()),
             "frontier_count": self.frontier_count,
             "waves": self.waves,
-            "moved": dict(self.moved),
             "rng": self.rng.bit_generator.state,
         }
 
@@ -267,5 +213,4 @@ class Archive:
         self._prev_events[:] = d["prev_events"].numpy()
         self.frontier_count = d.get("frontier_count", 0)
         self.waves = d.get("waves", 0)
-        self.moved = dict(d.get("moved", {"reassigned": 0, "new_games": 0}))
         self.rng.bit_generator.state = d["rng"]

@@ -92,8 +92,6 @@ class Collector:
         self.bptt_horizon = bptt_horizon
         n = game.num_envs
         obs = game.reset(seed)
-        if archive is not None:
-            archive.remember_starts(game)
         self.next_obs = {k: v.copy() for k, v in obs.items()}
         self.next_start = torch.ones(n)
         self.state = policy.initial_state(n, device)
@@ -119,11 +117,8 @@ class Collector:
         """Fill ``storage`` with ``num_steps`` steps (fewer if ``stop()`` turns true; then
         the rollout is incomplete and must not be learned from). Returns steps taken."""
         game, policy = self.game, self.policy
-        if self.archive is not None:  # a rollout boundary: waves and reassignment here
-            moved = np.union1d(
-                self.archive.frontier_wave(game, self.next_obs),
-                self.archive.reassign(game, self.next_obs, storage.num_steps),
-            ).astype(np.int64)
+        if self.archive is not None:  # a rollout boundary: frontier waves happen here
+            moved = self.archive.frontier_wave(game, self.next_obs)
             self.next_start[torch.from_numpy(moved)] = 1.0
             self.window["restarts"] += len(moved)
         for t in range(storage.num_steps):
