@@ -205,7 +205,13 @@ def setup() -> Ranks:
         if torch.cuda.is_available():
             torch.cuda.set_device(ranks.local_rank % torch.cuda.device_count())
             backend = "cpu:gloo,cuda:nccl"
-        dist.init_process_group(backend, timeout=datetime.timedelta(minutes=TIMEOUT_MINUTES))
+        timeout = datetime.timedelta(minutes=TIMEOUT_MINUTES)
+        store, rank, world = next(dist.rendezvous("env://", timeout=timeout))
+        # A job restarted by torchrun (--max-restarts) meets in the store of the failed
+        # attempt; without a prefix per attempt its ranks read the dead ones' addresses
+        # and wait for them forever (seen with torch 2.13).
+        store = dist.PrefixStore(f"pocketrl/attempt_{elastic_restart()}", store)
+        dist.init_process_group(backend, store=store, rank=rank, world_size=world, timeout=timeout)
     return ranks
 
 

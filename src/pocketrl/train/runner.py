@@ -49,6 +49,7 @@ class TrainResult:
     milestone_envs: dict[str, int] = field(default_factory=dict)  # name -> envs holding it
     best_badges: int = 0
     message: str = ""
+    world_size: int = 1  # processes of the job (torchrun ranks)
 
 
 def resolve_device(name: str) -> torch.device:
@@ -170,9 +171,14 @@ class Trainer:
         if saved != job:
             raise ckpt.CheckpointError(
                 f"{where} was written by a job of {saved} rank(s) and this job has {job}: "
-                f"each rank's games are in the checkpoint and are not redistributed; "
-                f"resume it with {saved} process(es) in all (torchrun --nnodes x "
-                f"--nproc_per_node = {saved}{', or no torchrun' if saved == 1 else ''})"
+                "each rank's games are in the checkpoint and are not redistributed; "
+                + (
+                    "resume it without torchrun (or with one process)"
+                    if saved == 1
+                    else f"resume it under torchrun with {saved} processes in all "
+                    f"(--nnodes x --nproc_per_node = {saved}, e.g. torchrun "
+                    f"--nproc_per_node={saved} -m pocketrl train --resume RUN_DIR)"
+                )
             )
         try:
             if data["milestones"] != list(self.game.milestones):
@@ -431,6 +437,7 @@ class Trainer:
             milestone_envs=dict(zip(game.milestones, job["held"], strict=True)),
             best_badges=job["best_badges"],
             message=message,
+            world_size=self.ranks.world_size,
         )
         game.close()
         return result
