@@ -1,8 +1,9 @@
 """Data-parallel training: 2 CPU processes over gloo, spawned by the tests.
 
-The gradient and parameter checks run ``ppo_update`` on fixed tensors in two processes
-started with ``torch.multiprocessing``; the run checks start ``pocketrl train`` under
-``torchrun`` (as a user would) on the toy game with a few updates.
+Two processes started once with ``torch.multiprocessing`` run ``ppo_update`` on fixed
+tensors, then three short toy runs (one straight, one broken and resumed); the tests read
+what they left. One more test starts ``pocketrl train`` under ``torchrun``, as a user
+would.
 """
 
 import os
@@ -29,6 +30,7 @@ from pocketrl.train.runner import Trainer, train
 
 T, N = 8, 6  # steps per env, envs per rank
 TINY = ["ppo.num_envs=16", "ppo.num_steps=16", "log_seconds=0", "torch_threads=1"]
+RUN = TINY + ["toy.horizon=12", "explore.restart_fraction=0.5", "explore.frontier_fraction=0.5"]
 
 
 # --- the update on fixed tensors, in 2 processes ----------------------------------------
@@ -173,9 +175,6 @@ def _torchrun(*args: str) -> subprocess.CompletedProcess:
 
 def _sets(extra: list[str]) -> list[str]:
     return [a for item in extra for a in ("--set", item)]
-
-
-RUN = TINY + ["toy.horizon=12", "explore.restart_fraction=0.5", "explore.frontier_fraction=0.5"]
 
 
 def test_torchrun_trains_one_policy_with_rank_0_writing_and_printing(tmp_path):
