@@ -217,6 +217,9 @@ def run(args) -> int:
         if ranks.is_main:  # every rank stops on it; one says why
             print(f"pocketrl train: error: {e}", file=sys.stderr)
         return 2
+    except distributed.DistributedError as e:
+        print(f"pocketrl train ({ranks.label or 'torchrun'}): error: {e}", file=sys.stderr)
+        return 2
     except RuntimeError as e:
         if not ranks.active:
             raise

@@ -74,9 +74,16 @@ class Ranks:
     def device(self, name: str) -> str:
         """``cuda`` / ``auto`` on a rank pick the GPU ``cuda:LOCAL_RANK`` of its machine;
         an explicit ``cuda:N`` or ``cpu`` is kept."""
-        if self.active and name in ("cuda", "auto") and torch.cuda.is_available():
-            return f"cuda:{self.local_rank}"
-        return name
+        if not (self.active and name in ("cuda", "auto") and torch.cuda.is_available()):
+            return name
+        count = torch.cuda.device_count()
+        if self.local_rank >= count:
+            raise DistributedError(
+                f"LOCAL_RANK is {self.local_rank} but this machine has {count} GPU(s): with "
+                f"--device cuda give torchrun --nproc_per_node={count} or fewer (one process "
+                "per GPU), or train on the CPU with --device cpu"
+            )
+        return f"cuda:{self.local_rank}"
 
     # --- collectives (all no-ops for the single process) --------------------------------
     def agree(self, *flags: bool) -> tuple[bool, ...]:
