@@ -184,7 +184,7 @@ def test_torchrun_trains_one_policy_with_rank_0_writing_and_printing(tmp_path):
     ck = load_checkpoint(checkpoint_path(run))
     assert ck["world_size"] == 2 and ck["collector"]["global_step"] == 1024
     assert out.stdout.count("achieved after 1,024 env steps") == 1
-    assert "16 envs x 16 steps x 2 ranks" in out.stderr + out.stdout
+    assert "16 envs x 16 steps x 2 rank(s)" in out.stderr + out.stdout
     assert "torchrun --nproc_per_node=2 -m pocketrl train --resume" in out.stdout
 
 

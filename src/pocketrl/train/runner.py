@@ -209,7 +209,7 @@ class Trainer:
         self._say(
             f"policy: {count_params(self.policy):,} parameters | game {cfg.game} | "
             f"{cfg.ppo.num_envs} envs x {cfg.ppo.num_steps} steps"
-            f"{f' x {ranks.world_size} ranks' if ranks.active else ''} | device {self.device} | "
+            f"{f' x {ranks.world_size} rank(s)' if ranks.active else ''} | device {self.device} | "
             f"run dir {self.run_dir}"
         )
         if col.global_step == 0:
@@ -266,9 +266,12 @@ class Trainer:
             self._restore_signals(handlers)
         if self.stop_reason:
             status = "interrupted"
+            n = self.ranks.world_size
+            launch = f"torchrun --nproc_per_node={n} -m pocketrl" if n > 1 else "pocketrl"
             message = (
                 f"{self.stop_reason}: checkpoint saved at step {col.global_step}; "
-                f"continue with: pocketrl train --resume {self.run_dir}"
+                f"continue with: {launch} train --resume {self.run_dir}"
+                + (f" ({n} processes in all)" if n > 1 else "")
             )
         if status != "nan":
             job = job_view(ranks, col)
