@@ -4,6 +4,10 @@ A fixed budget: build the trainer for a preset (gridmon-default unless told), ru
 updates (numba compilation, allocator), then time ``--updates`` full rollout + update
 cycles. Nothing is written outside a temporary folder. A benchmark, never a timed test.
 
+Under ``torchrun`` (``torchrun --nproc_per_node=2 -m pocketrl bench train``) every rank
+runs the cycles of data-parallel training (gradient average, shared archive) and rank 0
+prints the job's steps/s: all ranks' env steps over its wall time.
+
 ``--peer sb3`` then trains Stable-Baselines3's PPO on the same game with the same network
 and PPO settings, in the same invocation (``pocketrl.bench.peer_sb3``), and prints both
 steps/s and their ratio. ``--peer cleanrl`` is refused with the reason (see README).
@@ -12,6 +16,7 @@ steps/s and their ratio. ``--peer cleanrl`` is refused with the reason (see READ
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 
@@ -33,20 +38,26 @@ def bench_config(preset: str, overrides: list[str]):
 def measure(preset: str, overrides: list[str], updates: int, warmup: int) -> dict:
     """Time ``updates`` rollout+update cycles after ``warmup`` ones; returns the numbers."""
     from pocketrl.agents.policy import count_params
+    from pocketrl.train import distributed
     from pocketrl.train.runner import Trainer
 
     cfg = bench_config(preset, overrides)
+    ranks = distributed.setup()
     with tempfile.TemporaryDirectory() as tmp:
-        tr = Trainer(cfg, tmp, progress=False)
+        tr = Trainer(cfg, tmp, progress=False, ranks=ranks)
         col = tr.collector
-        for _ in range(warmup):
+
+        def cycle():
             col.collect(tr.storage)
+            distributed.share_archive(ranks, tr.archive)
             tr._learn()
+
+        for _ in range(warmup):
+            cycle()
         env0, fwd0, learn0 = col.time["env"], col.time["forward"], tr.learn_seconds
         step0, t0 = col.global_step, time.perf_counter()
         for _ in range(updates):
-            col.collect(tr.storage)
-            tr._learn()
+            cycle()
         wall = time.perf_counter() - t0
         out = {
             "preset": preset,
@@ -59,7 +70,9 @@ def measure(preset: str, overrides: list[str], updates: int, warmup: int) -> dic
             "learn_s": tr.learn_seconds - learn0,
         }
         out["device"] = str(tr.device)
-        tr.logger.close()
+        out["ranks"] = ranks.world_size
+        if tr.logger:
+            tr.logger.close()
     out["sps"] = out["steps"] / wall
     return out
 
@@ -88,16 +101,24 @@ def main(argv=None) -> int:
 
         require_sb3()  # before the pocketrl run, not after it
     r = measure(args.preset, args.overrides, args.updates, args.warmup)
+    if r["ranks"] > 1:
+        from pocketrl.train import distributed
+
+        distributed.teardown()
+        if int(os.environ["RANK"]) != 0:  # rank 0 prints the job's numbers
+            return 0
+    per_rank = f" per rank x {r['ranks']} ranks" if r["ranks"] > 1 else ""
+    of_rank_0 = ", rank 0" if r["ranks"] > 1 else ""
     other = r["seconds"] - r["env_s"] - r["forward_s"] - r["learn_s"]
     print(
-        f"preset {r['preset']}: {r['params']:,} params, {r['num_envs']} envs, "
+        f"preset {r['preset']}: {r['params']:,} params, {r['num_envs']} envs{per_rank}, "
         f"{r['steps']:,} timed env steps in {r['seconds']:.1f} s (policy on {r['device']})"
     )
     print(f"end-to-end: {r['sps']:,.0f} env steps/s")
     for name, s in (("env", r["env_s"]), ("forward", r["forward_s"]), ("learn", r["learn_s"])):
         print(
             f"  {name:8s} {s:7.2f} s  {100 * s / r['seconds']:5.1f}%  "
-            f"({r['steps'] / max(s, 1e-9):,.0f} steps/s alone)"
+            f"({r['steps'] / r['ranks'] / max(s, 1e-9):,.0f} steps/s alone{of_rank_0})"
         )
     print(f"  other    {max(other, 0.0):7.2f} s  (logging, bookkeeping)")
     if args.peer == "sb3":
