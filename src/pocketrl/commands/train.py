@@ -39,7 +39,9 @@ def add_parser(subparsers) -> None:
         "train",
         help="train a policy with PPO",
         description="Train a small policy with PPO + exploration on a game. Budgets: "
-        "--steps (env steps of the whole run) and/or --minutes (this invocation).",
+        "--steps (env steps of the whole run) and/or --minutes (this invocation). Under "
+        "torchrun (torchrun --nproc_per_node=P -m pocketrl train ...) the P processes train "
+        "one policy, data-parallel; see the README, Scale out.",
     )
     configure_parser(p)
     p.set_defaults(func=run)
