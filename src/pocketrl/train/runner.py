@@ -264,6 +264,12 @@ class Trainer:
             )
         finally:
             self._restore_signals(handlers)
+        return self._wrap_up(status, message, window, start)
+
+    def _wrap_up(self, status: str, message: str, window: dict, start: float) -> TrainResult:
+        """After the loop: the last metrics record and checkpoint (unless the loss went
+        NaN: the last good checkpoint stays), then the result."""
+        col = self.collector
         if self.stop_reason:
             status = "interrupted"
             n = self.ranks.world_size
@@ -274,7 +280,7 @@ class Trainer:
                 + (f" ({n} processes in all)" if n > 1 else "")
             )
         if status != "nan":
-            job = job_view(ranks, col)
+            job = job_view(self.ranks, col)
             if self.logger and job["steps"]:
                 self.logger.log(
                     col.global_step, self._metrics(job, window, time.perf_counter(), start)
