@@ -2,6 +2,11 @@
 
 ``add_parser(subparsers)`` registers it on the CLI; ``python -m pocketrl.commands.train``
 runs it alone.
+
+Under ``torchrun`` every rank runs this command: rank 0 resolves the config and the run
+dir (and checks them) and hands them to the others, rank 0 alone prints the summary.
+When torchrun restarts a failed job (``--max-restarts``), the restarted ranks continue
+the run in ``--run-dir`` from its latest checkpoint, as ``--resume`` would.
 """
 
 from __future__ import annotations
@@ -34,7 +39,9 @@ def add_parser(subparsers) -> None:
         "train",
         help="train a policy with PPO",
         description="Train a small policy with PPO + exploration on a game. Budgets: "
-        "--steps (env steps of the whole run) and/or --minutes (this invocation).",
+        "--steps (env steps of the whole run) and/or --minutes (this invocation). Under "
+        "torchrun (torchrun --nproc_per_node=P -m pocketrl train ...) the P processes train "
+        "one policy, data-parallel; see the README, Scale out.",
     )
     configure_parser(p)
     p.set_defaults(func=run)
@@ -83,6 +90,7 @@ def build_config(args):
     if args.device is not None:
         extra.append(f'device="{args.device}"')
     extra += game_overrides(args)
+    args = _elastic_resume(args)
     if args.resume is not None:
         if args.preset or args.run_dir:
             raise ConfigError(
@@ -109,6 +117,26 @@ def build_config(args):
             "or choose another --run-dir"
         )
     return cfg, run_dir
+
+
+def _elastic_resume(args):
+    """Under torchrun with ``--max-restarts``: a restarted job resumes the run in
+    ``--run-dir`` (the only dir a restart can find again: the default one is named by the
+    time). Returns ``args``, turned into ``--resume RUN_DIR`` where that applies."""
+    from pocketrl.train.distributed import elastic_restart, elastic_restarts_allowed
+
+    if args.resume is not None or not elastic_restarts_allowed():
+        return args
+    if args.run_dir is None:
+        raise ConfigError(
+            "torchrun --max-restarts restarts a failed job from its last checkpoint, "
+            "which it finds in --run-dir: give --run-dir (e.g. --run-dir runs/my-run)"
+        )
+    if elastic_restart() and checkpoint_path(args.run_dir).exists():
+        return argparse.Namespace(
+            **{**vars(args), "resume": args.run_dir, "run_dir": None, "preset": None}
+        )
+    return args
 
 
 def check_run_dir(run_dir: Path, label: str) -> None:
@@ -177,16 +205,37 @@ def _policy_keys(p: PolicyConfig) -> str:
 
 def run(args) -> int:
     """Run ``train``; returns the process exit status."""
-    from pocketrl.train.runner import train
+    from pocketrl.train import distributed
+    from pocketrl.train.runner import Trainer
 
-    run_dir = None
+    run_dir, ranks = None, distributed.Ranks()
     try:
-        cfg, run_dir = build_config(args)
-        check_policy_size(cfg)
-        result = train(cfg, run_dir, resume=args.resume is not None, progress=not args.no_progress)
+        ranks = distributed.setup()
+        cfg, run_dir, resume = ranks.on_main(lambda: _resolve(args))
+        result = Trainer(
+            cfg, run_dir, resume=resume, progress=not args.no_progress, ranks=ranks
+        ).run()
     except (ConfigError, CheckpointError, ValueError, FileNotFoundError) as e:
-        print(f"pocketrl train: error: {e}", file=sys.stderr)
+        if ranks.is_main:  # every rank stops on it; one says why
+            print(f"pocketrl train: error: {e}", file=sys.stderr)
         return 2
+    except distributed.DistributedError as e:
+        print(f"pocketrl train ({ranks.label or 'torchrun'}): error: {e}", file=sys.stderr)
+        return 2
+    except RuntimeError as e:
+        if not ranks.active:
+            raise
+        # a collective failed: another rank died or was killed (torchrun names it)
+        where = f" The last checkpoint, {checkpoint_path(run_dir)}, is intact." if run_dir else ""
+        print(
+            f"pocketrl train ({ranks.label}): error: lost contact with the other ranks "
+            f"(one died or was stopped; torchrun's summary names it): "
+            f"{str(e).strip().splitlines()[0][:300] if str(e).strip() else type(e).__name__}."
+            f"{where} Start the job again with --resume (or let torchrun --max-restarts do "
+            "it).",
+            file=sys.stderr,
+        )
+        return 1
     except KeyboardInterrupt:
         if run_dir is not None and checkpoint_path(run_dir).exists():
             print(
@@ -195,9 +244,20 @@ def run(args) -> int:
                 file=sys.stderr,
             )
         raise
-    print_summary(result)
-    print("\n".join(next_steps(result, cfg)))
+    finally:
+        distributed.teardown()
+    if ranks.is_main:
+        print_summary(result)
+        print("\n".join(next_steps(result, cfg)))
     return 1 if result.status == "nan" else 0
+
+
+def _resolve(args):
+    """(config, run dir, resume?) of this invocation, checked (rank 0 does this)."""
+    cfg, run_dir = build_config(args)
+    check_policy_size(cfg)
+    resume = args.resume is not None or checkpoint_path(run_dir).exists()
+    return cfg, run_dir, resume
 
 
 def program() -> str:
@@ -227,19 +287,22 @@ def next_steps(result, cfg) -> list[str]:
     from pocketrl.commands.eval import AGENT_DEFAULTS
 
     prog, run_dir = program(), shlex.quote(str(result.run_dir))
+    # a data-parallel run continues with as many ranks (its checkpoint holds each one's)
+    n = getattr(result, "world_size", 1)
+    again = f"torchrun --nproc_per_node={n} -m pocketrl" if n > 1 else prog
     steps = []
     if result.status == "interrupted":
-        steps.append(("continue training", f"train --resume {run_dir}"))
+        steps.append(("continue training", f"train --resume {run_dir}", again))
     envs, length = AGENT_DEFAULTS["policy"]
     what = "evaluate the last good policy" if result.status == "nan" else "evaluate the policy"
-    steps.append((what, f"eval {run_dir} --envs {envs} --steps {length}"))
-    steps.append(("watch it play", f"watch {run_dir}"))
+    steps.append((what, f"eval {run_dir} --envs {envs} --steps {length}", prog))
+    steps.append(("watch it play", f"watch {run_dir}", prog))
     if result.status == "done":
         budget = f" --steps {2 * result.global_step}" if cfg.total_steps else ""
         budget += f" --minutes {cfg.minutes:g}" if cfg.minutes else ""
-        steps.append(("train it further", f"train --resume {run_dir}{budget}"))
-    width = max((len(label) for label, _ in steps), default=0) + 1
-    return ["next:"] + [f"  {(label + ':').ljust(width)}  {prog} {cmd}" for label, cmd in steps]
+        steps.append(("train it further", f"train --resume {run_dir}{budget}", again))
+    width = max((len(label) for label, _, _ in steps), default=0) + 1
+    return ["next:"] + [f"  {(label + ':').ljust(width)}  {p} {cmd}" for label, cmd, p in steps]
 
 
 def print_summary(result) -> None:

@@ -20,6 +20,13 @@ Envs go back to the archive in two ways:
   the rest keeps practising what came before).
 
 The other envs keep playing, and start a new game at truncation.
+
+Data-parallel training (``pocketrl.train.distributed``) shares one archive between the
+ranks: after ``start_sharing``, the cells a rank finds are also kept aside; at each
+rollout boundary every rank hands them to all (``new_cells``) and rebuilds its archive
+from the last shared one plus every rank's new cells in rank order (``merge``), so all
+ranks hold the same cells and restart from the job's discoveries. A single process never
+calls these and behaves as before.
 """
 
 from __future__ import annotations
@@ -61,6 +68,8 @@ class Archive:
         self._prev_events = np.zeros(num_envs, np.int64)
         self.frontier_count = 0  # milestones of the cell of the last frontier wave
         self.waves = 0  # frontier waves so far
+        self._shared: dict[bytes, Cell] | None = None  # the archive at the last merge
+        self._found: list[Cell] = []  # cells found here since then (when sharing)
 
     @property
     def best(self) -> Cell | None:
@@ -105,6 +114,8 @@ class Archive:
                 events=n_events,
             )
             self.cells[key] = cell
+            if self._shared is not None:
+                self._found.append(cell)
             if len(self.cells) > self.cfg.archive_size:
                 worst = min(self.cells.values(), key=lambda c: c.rank)
                 del self.cells[worst.key]
@@ -162,6 +173,35 @@ class Archive:
             self._prev[i] = np.unpackbits(np.frombuffer(c.key[:-4], np.uint8), count=m)
             self._prev_events[i] = c.events
 
+    # --- sharing between data-parallel ranks --------------------------------------------
+    def start_sharing(self) -> None:
+        """Keep aside the cells found from now on, for ``new_cells`` / ``merge``."""
+        self._shared = dict(self.cells)
+        self._found = []
+
+    def new_cells(self) -> list[dict]:
+        """The cells found here since the last merge, as plain data (in finding order)."""
+        return [_cell_data(c) for c in self._found]
+
+    def merge(self, found_by_rank: list[list[dict]], own: int) -> None:
+        """Rebuild the archive from the last shared one plus every rank's new cells, in
+        rank order (``found_by_rank[r]`` from rank r; ``own`` is this rank: restart
+        counts stay each rank's own, other ranks' cells arrive with 0). A key already
+        present keeps its first cell; past ``archive_size`` the lowest-ranked cell goes,
+        ties broken by key, so every rank that merges the same lists ends with the same
+        cells in the same order."""
+        cells = dict(self._shared if self._shared is not None else {})
+        for r, found in enumerate(found_by_rank):
+            for d in found:
+                if d["key"] in cells:
+                    continue
+                cells[d["key"]] = _cell(d, restarts=None if r == own else 0)
+                if len(cells) > self.cfg.archive_size:
+                    worst = min(cells.values(), key=lambda c: (c.rank, c.key))
+                    del cells[worst.key]
+        self.cells = cells
+        self.start_sharing()
+
     def summary(self) -> dict:
         """Numbers for logging."""
         best = self.best
@@ -176,18 +216,7 @@ class Archive:
     def state_dict(self) -> dict:
         """Plain data (bytes, ints, tensors) for a checkpoint."""
         return {
-            "cells": [
-                {
-                    "key": c.key,
-                    "count": c.count,
-                    "furthest": c.furthest,
-                    "found_step": c.found_step,
-                    "snapshot": c.snapshot,
-                    "restarts": c.restarts,
-                    "events": c.events,
-                }
-                for c in self.cells.values()
-            ],
+            "cells": [_cell_data(c) for c in self.cells.values()],
             "prev": torch.from_numpy(self._prev.copy()),
             "prev_events": torch.from_numpy(self._prev_events.copy()),
             "frontier_count": self.frontier_count,
@@ -199,18 +228,38 @@ class Archive:
         """Inverse of ``state_dict``."""
         self.cells = {}
         for c in d["cells"]:
-            cell = Cell(
-                c["key"],
-                c["count"],
-                c["furthest"],
-                c["found_step"],
-                c["snapshot"],
-                c["restarts"],
-                c["events"],
-            )
+            cell = _cell(c)
             self.cells[cell.key] = cell
         self._prev[:] = d["prev"].numpy()
         self._prev_events[:] = d["prev_events"].numpy()
         self.frontier_count = d.get("frontier_count", 0)
         self.waves = d.get("waves", 0)
         self.rng.bit_generator.state = d["rng"]
+        if self._shared is not None:
+            self.start_sharing()
+
+
+def _cell_data(c: Cell) -> dict:
+    """A cell as plain data (checkpoints, and between ranks)."""
+    return {
+        "key": c.key,
+        "count": c.count,
+        "furthest": c.furthest,
+        "found_step": c.found_step,
+        "snapshot": c.snapshot,
+        "restarts": c.restarts,
+        "events": c.events,
+    }
+
+
+def _cell(d: dict, restarts: int | None = None) -> Cell:
+    """Inverse of ``_cell_data`` (optionally with another restart count)."""
+    return Cell(
+        d["key"],
+        d["count"],
+        d["furthest"],
+        d["found_step"],
+        d["snapshot"],
+        d["restarts"] if restarts is None else restarts,
+        d["events"],
+    )

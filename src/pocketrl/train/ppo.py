@@ -7,6 +7,8 @@ hand-computed values). Shapes: T = ``num_steps``, N = ``num_envs``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 import torch
 from torch import nn
 
@@ -111,13 +113,18 @@ def ppo_update(
     storage,
     cfg: PPOConfig,
     generator: torch.Generator | None = None,
+    sync_grads: Callable[[Iterable[nn.Parameter]], None] | None = None,
 ) -> dict[str, float]:
     """Run ``update_epochs`` passes of minibatch PPO over a filled ``RolloutStorage``.
 
     Without an LSTM a minibatch is a random set of single transitions. With an LSTM it is
     a random set of (env, segment) sequences of ``bptt_horizon`` steps, replayed from the
     LSTM state stored at the segment start (truncated BPTT).
-    Raises NonFiniteLossError (before any parameter changes in that step) on NaN/inf.
+    ``sync_grads(params)``, when given, runs after each backward pass and before the
+    gradient clip: data-parallel training averages the gradients over its ranks there
+    (``distributed.GradAverager``), so each rank's optimizer takes the same step.
+    Raises NonFiniteLossError (before any parameter changes in that step) on NaN/inf;
+    the check comes after ``sync_grads``, so that no rank waits for one that stopped.
     Returns the mean of each loss term over the last epoch, plus explained variance.
     """
     s = storage
@@ -145,10 +152,12 @@ def ppo_update(
                 entropy.flatten(),
                 cfg,
             )
-            if not torch.isfinite(terms["loss"]):
-                raise NonFiniteLossError(f"loss is {terms['loss'].item()} ({_describe(terms)})")
             optimizer.zero_grad(set_to_none=True)
             terms["loss"].backward()
+            if sync_grads is not None:
+                sync_grads(policy.parameters())
+            if not torch.isfinite(terms["loss"]):
+                raise NonFiniteLossError(f"loss is {terms['loss'].item()} ({_describe(terms)})")
             grad_norm = nn.utils.clip_grad_norm_(policy.parameters(), cfg.max_grad_norm)
             if not torch.isfinite(grad_norm):
                 raise NonFiniteLossError(f"gradient norm is {grad_norm.item()}")

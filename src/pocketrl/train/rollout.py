@@ -77,6 +77,10 @@ class Collector:
     Tracks (for logging and checkpoints): global env steps, finished-episode returns,
     reward components, the first env step at which any env reached each milestone,
     and the time spent in the env and in the policy's forward pass.
+
+    ``world_size``: in data-parallel training every rank steps as many envs as this one in
+    lockstep (same rollout length), so ``global_step`` counts the job's env steps,
+    ``num_envs * world_size`` per step, and milestone steps are the job's.
     """
 
     def __init__(
@@ -87,9 +91,11 @@ class Collector:
         device,
         seed: int,
         bptt_horizon: int = 1,
+        world_size: int = 1,
     ):
         self.game, self.policy, self.archive, self.device = game, policy, archive, device
         self.bptt_horizon = bptt_horizon
+        self.steps_per_step = game.num_envs * world_size
         n = game.num_envs
         obs = game.reset(seed)
         self.next_obs = {k: v.copy() for k, v in obs.items()}
@@ -163,7 +169,7 @@ class Collector:
                 _, v_final, _ = policy.step(final, state, None)
                 storage.trunc_values[t, torch.from_numpy(ids)] = v_final.cpu()
             self.next_start = torch.from_numpy(done.astype(np.float32))
-            self.global_step += game.num_envs
+            self.global_step += self.steps_per_step
             self._track(reward, done, info, ended)
             self.time["env"] += t2 - t1
             self.time["forward"] += time.perf_counter() - t2 + t1 - t0

@@ -4,12 +4,16 @@
 from its latest checkpoint exactly (same weights, optimizer, env states, RNG streams and
 step count). It stops at the step or time budget, on SIGINT/SIGTERM (after saving a
 checkpoint), or on a NaN/inf loss (keeping the last good checkpoint).
+
+Under ``torchrun`` the same loop runs on every rank (``pocketrl.train.distributed``): each
+rank collects its own rollout, gradients are averaged over the ranks, the archive is
+shared, decisions (stop, log, checkpoint) are agreed, metrics are reduced over the ranks,
+and rank 0 alone writes files: one checkpoint holding every rank's state.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import signal
 import threading
 import time
@@ -23,8 +27,11 @@ from pocketrl.agents.policy import Policy, count_params
 from pocketrl.config import TrainConfig, save_config, to_dict
 from pocketrl.games import make_game
 from pocketrl.train import checkpoint as ckpt
+from pocketrl.train import distributed
 from pocketrl.train.curves import plot_curves
+from pocketrl.train.distributed import GradAverager, Ranks, share_archive
 from pocketrl.train.explore import Archive
+from pocketrl.train.job_metrics import env_metrics, job_view
 from pocketrl.train.logger import METRICS, MetricsLogger, Progress
 from pocketrl.train.ppo import NonFiniteLossError, compute_gae, ppo_update
 from pocketrl.train.rollout import Collector, RolloutStorage
@@ -42,6 +49,7 @@ class TrainResult:
     milestone_envs: dict[str, int] = field(default_factory=dict)  # name -> envs holding it
     best_badges: int = 0
     message: str = ""
+    world_size: int = 1  # processes of the job (torchrun ranks)
 
 
 def resolve_device(name: str) -> torch.device:
@@ -58,16 +66,23 @@ class Trainer:
     """Holds the pieces of one run; ``run()`` is the loop (see module docstring)."""
 
     def __init__(
-        self, cfg: TrainConfig, run_dir: Path, resume: bool = False, progress: bool = True
+        self,
+        cfg: TrainConfig,
+        run_dir: Path,
+        resume: bool = False,
+        progress: bool = True,
+        ranks: Ranks | None = None,
     ):
         self.cfg, self.run_dir = cfg, Path(run_dir)
-        self.is_main = int(os.environ.get("RANK", "0")) == 0
+        self.ranks = ranks or distributed.setup()
+        self.is_main = self.ranks.is_main
         if cfg.torch_threads:
             torch.set_num_threads(cfg.torch_threads)
-        torch.manual_seed(cfg.seed)
-        self.device = resolve_device(cfg.device)
+        seed = self.ranks.rank_seed(cfg.seed)
+        torch.manual_seed(seed)
+        self.device = resolve_device(self.ranks.device(cfg.device))
         p = cfg.ppo
-        self.game = make_game(cfg.game, p.num_envs, cfg.seed, config=cfg.game_config)
+        self.game = make_game(cfg.game, p.num_envs, seed, config=cfg.game_config)
         self.policy = Policy(
             self.game.obs_spec,
             self.game.obs_vocab,
@@ -80,11 +95,20 @@ class Trainer:
         self.storage = RolloutStorage(self.game.obs_spec, p.num_steps, p.num_envs, hidden, horizon)
         self.archive = None
         if cfg.explore.archive:
-            rng = np.random.default_rng(cfg.seed)
+            rng = np.random.default_rng(seed)
             self.archive = Archive(cfg.explore, p.num_envs, len(self.game.milestones), rng)
+            if self.ranks.active:
+                self.archive.start_sharing()
         self.collector = Collector(
-            self.game, self.policy, self.archive, self.device, cfg.seed, horizon
+            self.game,
+            self.policy,
+            self.archive,
+            self.device,
+            seed,
+            horizon,
+            world_size=self.ranks.world_size,
         )
+        self.sync_grads = GradAverager(self.ranks) if self.ranks.active else None
         self.updates, self.train_seconds, self.losses = 0, 0.0, {}
         # training minute at which any env first reached each milestone (-1: not yet)
         self.milestone_minutes = [-1.0] * len(self.game.milestones)
@@ -93,18 +117,22 @@ class Trainer:
         self.ckpt_path = ckpt.checkpoint_path(self.run_dir)
         resume_step = None
         if resume:
-            self._load(ckpt.load_checkpoint(self.ckpt_path))
+            self._load(self.ranks.on_main(lambda: ckpt.load_checkpoint(self.ckpt_path)))
             resume_step = self.collector.global_step
-        self.run_dir.mkdir(parents=True, exist_ok=True)
+        self.ranks.broadcast_params(self.policy)  # every rank starts from rank 0's weights
         self.logger = None
         if self.is_main:
+            self.run_dir.mkdir(parents=True, exist_ok=True)
             save_config(cfg, self.run_dir / "config.toml")
             self.logger = MetricsLogger(self.run_dir, resume_step)
         self.progress = Progress(enabled=progress and self.is_main)
 
     # --- checkpoints ---------------------------------------------------------------------
     def save(self) -> None:
-        """Write the latest checkpoint (atomically)."""
+        """Write the latest checkpoint (atomically; on every rank: each hands its state to
+        rank 0, which writes one file). Rank 0's state sits where a 1-process run keeps
+        its own; ``ranks`` lists the states of ranks 1, 2, ..."""
+        states = self.ranks.gather(self._rank_state())
         if not self.is_main:
             return
         ckpt.save_checkpoint(
@@ -113,30 +141,57 @@ class Trainer:
                 "config": to_dict(self.cfg),
                 "model": self.policy.state_dict(),
                 "optimizer": self.optimizer.state_dict(),
-                "collector": self.collector.state_dict(),
-                "archive": None if self.archive is None else self.archive.state_dict(),
+                **states[0],
+                "world_size": self.ranks.world_size,
+                "ranks": states[1:],
                 "counters": {
                     "updates": self.updates,
                     "milestone_minutes": list(self.milestone_minutes),
                     "train_seconds": self.train_seconds,
                     "learn_seconds": self.learn_seconds,
                 },
-                "torch_rng": torch.get_rng_state(),
                 "milestones": list(self.game.milestones),
             },
         )
 
+    def _rank_state(self) -> dict:
+        """What this rank alone holds: its games, collector, archive view, RNG streams."""
+        state = {
+            "collector": self.collector.state_dict(),
+            "archive": None if self.archive is None else self.archive.state_dict(),
+            "torch_rng": torch.get_rng_state(),
+        }
+        if self.device.type == "cuda":
+            state["cuda_rng"] = torch.cuda.get_rng_state(self.device)
+        return state
+
     def _load(self, data: dict) -> None:
-        where = self.ckpt_path
+        where, job = self.ckpt_path, self.ranks.world_size
+        saved = data.get("world_size", 1)
+        if saved != job:
+            raise ckpt.CheckpointError(
+                f"{where} was written by a job of {saved} rank(s) and this job has {job}: "
+                "each rank's games are in the checkpoint and are not redistributed; "
+                + (
+                    "resume it without torchrun (or with one process)"
+                    if saved == 1
+                    else f"resume it under torchrun with {saved} processes in all "
+                    f"(--nnodes x --nproc_per_node = {saved}, e.g. torchrun "
+                    f"--nproc_per_node={saved} -m pocketrl train --resume RUN_DIR)"
+                )
+            )
         try:
             if data["milestones"] != list(self.game.milestones):
                 raise ckpt.CheckpointError(f"{where} was made for another game or world")
+            mine = data if self.ranks.rank == 0 else data["ranks"][self.ranks.rank - 1]
             self.policy.load_state_dict(data["model"])
             self.optimizer.load_state_dict(data["optimizer"])
-            self.collector.load_state_dict(data["collector"])
-            if self.archive is not None and data["archive"] is not None:
-                self.archive.load_state_dict(data["archive"])
-            torch.set_rng_state(data["torch_rng"])
+            self.collector.load_state_dict(mine["collector"])
+            if self.archive is not None and mine["archive"] is not None:
+                self.archive.load_state_dict(mine["archive"])
+            torch.set_rng_state(mine["torch_rng"])
+            if "cuda_rng" in mine and self.device.type == "cuda":
+                torch.cuda.set_rng_state(mine["cuda_rng"], self.device)
             c = data["counters"]
             self.updates, self.train_seconds = c["updates"], c["train_seconds"]
             self.milestone_minutes = list(c.get("milestone_minutes", self.milestone_minutes))
@@ -150,10 +205,11 @@ class Trainer:
 
     # --- the loop -----------------------------------------------------------------------
     def run(self) -> TrainResult:
-        cfg, col = self.cfg, self.collector
-        self.progress.print(
+        cfg, col, ranks = self.cfg, self.collector, self.ranks
+        self._say(
             f"policy: {count_params(self.policy):,} parameters | game {cfg.game} | "
-            f"{cfg.ppo.num_envs} envs x {cfg.ppo.num_steps} steps | device {self.device} | "
+            f"{cfg.ppo.num_envs} envs x {cfg.ppo.num_steps} steps"
+            f"{f' x {ranks.world_size} rank(s)' if ranks.active else ''} | device {self.device} | "
             f"run dir {self.run_dir}"
         )
         if col.global_step == 0:
@@ -163,27 +219,40 @@ class Trainer:
         last_ckpt = last_log = last_heatmap = start
         window = self._window_start(start)
         status, message = "done", ""
+        # a rank stops mid-rollout only when it is alone: ranks stop together, in between
+        local_stop = (lambda: False) if ranks.active else (lambda: self.stop_reason is not None)
         handlers = self._install_signals()
         try:
-            while not self._budget_done(start):
-                steps = col.collect(self.storage, stop=lambda: self.stop_reason is not None)
+            (done,) = ranks.agree(self._budget_done(start))
+            while not done:
+                steps = col.collect(self.storage, stop=local_stop)
+                share_archive(ranks, self.archive)
                 self.train_seconds = base_seconds + time.perf_counter() - start
-                self._note_milestone_minutes()
-                if steps < self.storage.num_steps or self.stop_reason:
+                job = job_view(ranks, col)
+                self._note_milestone_minutes(job)
+                (stopping,) = ranks.agree(self.stop_reason is not None)
+                if steps < self.storage.num_steps or stopping:
+                    self.stop_reason = self.stop_reason or "stop on another rank"
                     break
                 self._learn()
                 now = time.perf_counter()
                 self.train_seconds = base_seconds + now - start
-                metrics = self._metrics(window, now, start)
+                metrics = self._metrics(job, window, now, start)
                 self.progress.update(metrics)
-                if now - last_log >= cfg.log_seconds:
+                log, save, heatmap, done = ranks.agree(
+                    now - last_log >= cfg.log_seconds,
+                    now - last_ckpt >= cfg.checkpoint_minutes * 60,
+                    bool(cfg.heatmap_minutes) and now - last_heatmap >= cfg.heatmap_minutes * 60,
+                    self._budget_done(start),
+                )
+                if log:
                     if self.logger:
                         self.logger.log(col.global_step, metrics)
                     window, last_log = self._window_start(now), now
-                if now - last_ckpt >= cfg.checkpoint_minutes * 60:
+                if save:
                     self.save()
                     last_ckpt = now
-                if cfg.heatmap_minutes and now - last_heatmap >= cfg.heatmap_minutes * 60:
+                if heatmap:
                     self.write_heatmap()
                     last_heatmap = now
         except NonFiniteLossError as e:
@@ -195,39 +264,56 @@ class Trainer:
             )
         finally:
             self._restore_signals(handlers)
+        return self._wrap_up(status, message, window, start)
+
+    def _wrap_up(self, status: str, message: str, window: dict, start: float) -> TrainResult:
+        """After the loop: the last metrics record and checkpoint (unless the loss went
+        NaN: the last good checkpoint stays), then the result."""
+        col = self.collector
         if self.stop_reason:
             status = "interrupted"
+            n = self.ranks.world_size
+            launch = f"torchrun --nproc_per_node={n} -m pocketrl" if n > 1 else "pocketrl"
             message = (
                 f"{self.stop_reason}: checkpoint saved at step {col.global_step}; "
-                f"continue with: pocketrl train --resume {self.run_dir}"
+                f"continue with: {launch} train --resume {self.run_dir}"
+                + (f" ({n} processes in all)" if n > 1 else "")
             )
         if status != "nan":
-            if self.logger and col.window["steps"]:
-                self.logger.log(col.global_step, self._metrics(window, time.perf_counter(), start))
+            job = job_view(self.ranks, col)
+            if self.logger and job["steps"]:
+                self.logger.log(
+                    col.global_step, self._metrics(job, window, time.perf_counter(), start)
+                )
             self.save()
         return self._finish(status, message)
 
-    def _note_milestone_minutes(self) -> None:
-        """Stamp the training minute on milestones reached for the first time, and put
-        the milestone table in TensorBoard when one was."""
+    def _say(self, message: str) -> None:
+        """A line above the progress line, from rank 0 only."""
+        if self.is_main:
+            self.progress.print(message)
+
+    def _note_milestone_minutes(self, job: dict) -> None:
+        """Stamp the training minute on milestones reached for the first time (by any
+        rank), and put the milestone table in TensorBoard when one was."""
         new = False
-        for m, step in enumerate(self.collector.milestone_first_step):
+        for m, step in enumerate(job["first_step"]):
             if step >= 0 and self.milestone_minutes[m] < 0:
                 self.milestone_minutes[m] = self.train_seconds / 60
                 new = True
         if new and self.logger:
-            self.logger.text("milestones", self.milestone_markdown(), self.collector.global_step)
+            self.logger.text("milestones", self.milestone_markdown(job), self.collector.global_step)
 
-    def milestone_markdown(self) -> str:
-        """The milestone table (first env step, minute, envs holding it) as markdown."""
-        col, info = self.collector, self.collector.last_info
-        held = info["milestones"].sum(0) if info else [0] * len(self.game.milestones)
+    def milestone_markdown(self, job: dict | None = None) -> str:
+        """The milestone table (first env step, minute, envs holding it) as markdown;
+        ``job`` is the job's view (``job_view``), this process's own when None."""
+        job = job or job_view(Ranks(), self.collector)
         rows = ["| milestone | first env step | minute | envs holding it |", "|---|---|---|---|"]
         for name, step, minute, k in zip(
             self.game.milestones,
-            col.milestone_first_step,
+            job["first_step"],
             self.milestone_minutes,
-            held,
+            job["held"],
             strict=True,
         ):
             if step >= 0:
@@ -237,8 +323,9 @@ class Trainer:
         return "\n".join(rows)
 
     def write_heatmap(self) -> None:
-        """The world with this invocation's visits of every env, for a look mid-run
-        (heatmap.png in the run dir and an image in TensorBoard)."""
+        """The world with this invocation's visits of every env (rank 0's envs in a
+        data-parallel job), for a look mid-run (heatmap.png in the run dir and an image
+        in TensorBoard)."""
         image = self.game.heatmap() if self.is_main else None
         if image is not None:
             from pocketrl.media import save_png
@@ -265,7 +352,9 @@ class Trainer:
             cfg.ppo.gae_lambda,
         )
         self.policy.train()
-        self.losses = ppo_update(self.policy, self.optimizer, s, cfg.ppo)
+        self.losses = ppo_update(
+            self.policy, self.optimizer, s, cfg.ppo, sync_grads=self.sync_grads
+        )
         self.updates += 1
         self.learn_seconds += time.perf_counter() - t0
 
@@ -289,7 +378,10 @@ class Trainer:
             "learn": self.learn_seconds,
         }
 
-    def _metrics(self, window: dict, now: float, start: float) -> dict:
+    def _metrics(self, job: dict, window: dict, now: float, start: float) -> dict:
+        """One metrics record: the job's env statistics (``job``, from ``job_view``), its
+        steps/s (every rank's env steps over rank 0's wall time), this rank's time split
+        and losses (the same update on every rank), the archive."""
         col, cfg = self.collector, self.cfg
         wall = max(now - window["t"], 1e-9)
         steps = col.global_step - window["step"]
@@ -312,26 +404,7 @@ class Trainer:
         if cfg.minutes:
             left.append(cfg.minutes * 60 - (now - start))
         m["eta"] = min(left) if left else math.nan
-        w = col.window
-        if w["episodes"]:
-            m["env/episode_return"] = w["return_sum"] / w["episodes"]
-            m["env/episode_length"] = w["length_sum"] / w["episodes"]
-        m["env/episodes"] = w["episodes"]
-        m["env/current_return"] = float(col.ep_return.mean())
-        for c, total in col.component_sums.items():
-            m[f"env/reward_{c}"] = total / max(w["steps"], 1)
-        info = col.last_info
-        if info:
-            m["env/badges_mean"] = float(info["badges"].mean())
-            m["env/badges_max"] = float(info["badges"].max())
-            m["env/explored_mean"] = float(info["explored"].mean())
-            m["env/explored_max"] = float(info["explored"].max())
-            m["env/events_mean"] = float(info["events"].mean())
-            held = info["milestones"].mean(0)
-            for name, frac in zip(self.game.milestones, held, strict=True):
-                m[f"milestones/{name}"] = float(frac)
-        m["env/badges_best"] = col.best_badges
-        m["explore/restarts"] = w["restarts"]
+        m.update(env_metrics(job, self.game.milestones, self.game.reward_components))
         if self.archive is not None:
             m.update(self.archive.summary())
         return m
@@ -346,7 +419,7 @@ class Trainer:
             if self.stop_reason:  # second signal: stop now
                 raise KeyboardInterrupt(name)
             self.stop_reason = name
-            self.progress.print(
+            self._say(
                 f"{name} received: saving a checkpoint, then exiting "
                 "(send again to abort without saving)"
             )
@@ -363,16 +436,17 @@ class Trainer:
         if self.logger:
             self.logger.close()
             plot_curves(self.run_dir / METRICS, self.run_dir / "curves.png")
-        held = col.last_info["milestones"].sum(0) if col.last_info else [0] * len(game.milestones)
+        job = job_view(self.ranks, col)
         result = TrainResult(
             status,
             col.global_step,
             self.run_dir,
-            milestones=dict(zip(game.milestones, col.milestone_first_step, strict=True)),
+            milestones=dict(zip(game.milestones, job["first_step"], strict=True)),
             milestone_minutes=dict(zip(game.milestones, self.milestone_minutes, strict=True)),
-            milestone_envs={n: int(k) for n, k in zip(game.milestones, held, strict=True)},
-            best_badges=col.best_badges,
+            milestone_envs=dict(zip(game.milestones, job["held"], strict=True)),
+            best_badges=job["best_badges"],
             message=message,
+            world_size=self.ranks.world_size,
         )
         game.close()
         return result
