@@ -7,8 +7,8 @@ import json
 import pytest
 import torch
 
-from pocketrl.agents.load import load_policy
-from pocketrl.agents.pretrained import export_policy, load_bundle
+from pocketrl.agents.load import load_bundle, load_policy
+from pocketrl.agents.pretrained import export_policy
 from pocketrl.cli import main
 
 

@@ -7,6 +7,7 @@ game, gives a clear error.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,9 @@ import numpy as np
 import torch
 
 from pocketrl.agents.policy import sample_actions
+
+FORMAT = "pocketrl-policy"  # policy bundles (agents/pretrained.py writes them)
+VERSION = 1
 
 
 @dataclass
@@ -73,8 +77,6 @@ def load_policy(target) -> LoadedPolicy:
     if not target.exists():
         raise FileNotFoundError(f"no run dir, checkpoint or policy bundle at {target}")
     if target.suffix in (".safetensors", ".json"):
-        from pocketrl.agents.pretrained import load_bundle
-
         return load_bundle(target)
     path = checkpoint_path(target) if target.is_dir() else target
     if target.is_dir() and not path.is_file():
@@ -87,3 +89,29 @@ def load_policy(target) -> LoadedPolicy:
     except (CheckpointError, KeyError) as e:
         raise ValueError(f"cannot use {path}: {e}") from None
     return LoadedPolicy(path, config, data["model"])
+
+
+def load_bundle(path):
+    """A ``LoadedPolicy`` from ``NAME.safetensors`` (or its ``NAME.json``), or a clear
+    error saying what is missing or wrong."""
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    from pocketrl.config import ConfigError, from_dict
+
+    path = Path(path)
+    weights, meta = path.with_suffix(".safetensors"), path.with_suffix(".json")
+    for p in (weights, meta):
+        if not p.is_file():
+            raise FileNotFoundError(f"policy bundle {path.stem!r}: {p} is missing")
+    try:
+        info = json.loads(meta.read_text())
+        if info.get("format") != FORMAT or info.get("version") != VERSION:
+            raise ValueError(f"format {info.get('format')!r} v{info.get('version')}")
+        config = from_dict(info["config"], where=str(meta))
+        state = load_file(str(weights))
+    except (ValueError, KeyError, ConfigError, SafetensorError) as e:
+        raise ValueError(
+            f"{meta} / {weights.name} is not a pocketrl {FORMAT} v{VERSION} bundle: {e}"
+        ) from None
+    return LoadedPolicy(weights, config, {k: torch.as_tensor(v) for k, v in state.items()})

@@ -4,8 +4,8 @@ A bundle is two files side by side: ``NAME.safetensors`` (the policy's tensors a
 nothing else: no code can hide in it, unlike a pickle) and ``NAME.json`` (the run's
 whole config, so the policy is rebuilt exactly, plus where it came from and what it
 achieved). ``export_policy`` writes one from a run dir or checkpoint;
-``load_bundle`` reads one into the same ``LoadedPolicy`` that eval and watch use for a
-run dir. ``pocketrl eval --agent pretrained`` plays the bundle shipped in
+``agents.load.load_bundle`` reads one into the same ``LoadedPolicy`` that eval and watch
+use for a run dir. ``pocketrl eval --agent pretrained`` plays the bundle shipped in
 ``agents/pretrained/`` (``PRETRAINED``).
 """
 
@@ -14,14 +14,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import torch
-
+from pocketrl.agents.load import FORMAT, VERSION, load_bundle, load_policy
 from pocketrl.atomic import atomic_write_bytes, atomic_write_text
 
 PRETRAINED_DIR = Path(__file__).parent / "pretrained"
 PRETRAINED = "gridmon-mini"  # the bundle --agent pretrained plays (see its JSON note)
-FORMAT = "pocketrl-policy"
-VERSION = 1
 
 
 def export_policy(target, out_dir, name: str, note: dict | None = None) -> tuple[Path, Path]:
@@ -30,7 +27,6 @@ def export_policy(target, out_dir, name: str, note: dict | None = None) -> tuple
     Returns the two paths."""
     from safetensors.torch import save
 
-    from pocketrl.agents.load import load_policy
     from pocketrl.config import to_dict
 
     loaded = load_policy(target)
@@ -49,33 +45,6 @@ def export_policy(target, out_dir, name: str, note: dict | None = None) -> tuple
     }
     atomic_write_text(meta, json.dumps(info, indent=2) + "\n")
     return weights, meta
-
-
-def load_bundle(path):
-    """A ``LoadedPolicy`` from ``NAME.safetensors`` (or its ``NAME.json``), or a clear
-    error saying what is missing or wrong."""
-    from safetensors import SafetensorError
-    from safetensors.torch import load_file
-
-    from pocketrl.agents.load import LoadedPolicy
-    from pocketrl.config import ConfigError, from_dict
-
-    path = Path(path)
-    weights, meta = path.with_suffix(".safetensors"), path.with_suffix(".json")
-    for p in (weights, meta):
-        if not p.is_file():
-            raise FileNotFoundError(f"policy bundle {path.stem!r}: {p} is missing")
-    try:
-        info = json.loads(meta.read_text())
-        if info.get("format") != FORMAT or info.get("version") != VERSION:
-            raise ValueError(f"format {info.get('format')!r} v{info.get('version')}")
-        config = from_dict(info["config"], where=str(meta))
-        state = load_file(str(weights))
-    except (ValueError, KeyError, ConfigError, SafetensorError) as e:
-        raise ValueError(
-            f"{meta} / {weights.name} is not a pocketrl {FORMAT} v{VERSION} bundle: {e}"
-        ) from None
-    return LoadedPolicy(weights, config, {k: torch.as_tensor(v) for k, v in state.items()})
 
 
 def load_pretrained():
