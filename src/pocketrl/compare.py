@@ -128,12 +128,14 @@ def _size_and_compute(d: dict) -> tuple[str, str]:
     n = d.get("parameters")
     search = d.get("search") or {}
     sim = search.get("sim_steps", 0) / max(d.get("real_steps") or 1, 1)  # per real step
-    plays = f" + {sim:,.0f} sim steps" if sim else ""
-    if n is None:
-        return "-", plays[3:] or "-"
-    # the policy runs once per real step and, when the copies play it, once per sim step
-    forwards = 1 + (sim if search.get("policy") == "policy" else 0)
-    return f"{n:,}", f"{2 * n * forwards:,.0f} FLOPs{plays}"
+    parts = []
+    if n is not None:
+        # the policy runs once per real step and, when the copies play it, once per sim step
+        forwards = 1 + (sim if search.get("policy") == "policy" else 0)
+        parts.append(f"{2 * n * forwards:,.0f} FLOPs")
+    if sim:
+        parts.append(f"{sim:,.0f} sim steps")
+    return ("-" if n is None else f"{n:,}"), " + ".join(parts) or "-"
 
 
 def eval_table(evals: dict[str, dict]) -> str:

@@ -144,8 +144,7 @@ class Collector:
             t1 = time.perf_counter()
             obs, reward, terminated, truncated, info = game.step(actions.cpu().numpy())
             done = terminated | truncated
-            # what the ended episodes reached, read before restarts overwrite the envs
-            ended = (info["final_milestone_step"][done] >= 0).any(0) if done.any() else None
+            reached = self._reached(info, done)  # before restarts overwrite the envs
             for k, v in obs.items():
                 self.next_obs[k][:] = v
             if self.archive is not None:
@@ -170,7 +169,7 @@ class Collector:
                 storage.trunc_values[t, torch.from_numpy(ids)] = v_final.cpu()
             self.next_start = torch.from_numpy(done.astype(np.float32))
             self.global_step += self.steps_per_step
-            self._track(reward, done, info, ended)
+            self._track(reward, done, info, reached)
             self.time["env"] += t2 - t1
             self.time["forward"] += time.perf_counter() - t2 + t1 - t0
             if stop():
@@ -183,7 +182,16 @@ class Collector:
         self.time["forward"] += time.perf_counter() - t0
         return storage.num_steps
 
-    def _track(self, reward: np.ndarray, done: np.ndarray, info: dict, ended=None) -> None:
+    @staticmethod
+    def _reached(info: dict, done: np.ndarray) -> np.ndarray:
+        """(M,) milestones any env held this step, the ended episodes' last ones included
+        (the champion ends the game, and the autoreset already shows the next one)."""
+        reached = info["milestones"].any(0)
+        if done.any():
+            reached |= (info["final_milestone_step"][done] >= 0).any(0)
+        return reached
+
+    def _track(self, reward: np.ndarray, done: np.ndarray, info: dict, reached: np.ndarray) -> None:
         self.ep_return += reward
         self.ep_length += 1
         w = self.window
@@ -196,9 +204,6 @@ class Collector:
             self.ep_length[done] = 0
         for c in self.component_sums:
             self.component_sums[c] += float(info[f"reward/{c}"].sum())
-        reached = info["milestones"].any(0)
-        if ended is not None:  # an ended episode's last milestones (the champion ends it)
-            reached |= ended
         for m in np.flatnonzero(reached):
             if self.milestone_first_step[m] < 0:
                 self.milestone_first_step[m] = self.global_step
