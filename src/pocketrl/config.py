@@ -102,6 +102,10 @@ class ExploreConfig:
     frontier_fraction: float = 0.0
     """Share of all envs restored at once (at the next rollout boundary) into a cell with
     more milestones than any before it; 0 turns these frontier waves off."""
+    restart_clock: bool = False
+    """An env sent to a cell (restart or frontier wave) begins a new episode clock there,
+    a whole horizon ahead. Off, it keeps the clock the cell was saved with: envs sent to
+    a cell found late in an episode truncate soon after, all together."""
     key_events: bool = True
     """Key (and rank) cells by the number of events done as well as by milestones, so
     progress between milestones (items, trainers beaten) is kept and built on."""

@@ -60,3 +60,15 @@ def test_snapshot_restore_is_exact():
             np.testing.assert_array_equal(oa[k], ob[k])
         np.testing.assert_array_equal(ra, rb)
     assert a.render(0).shape == (144, 160, 3)
+
+
+def test_restart_clock_keeps_the_place_and_resets_the_horizon():
+    game = ToyGame(2, ToyConfig(horizon=5))
+    for _ in range(3):
+        game.step(np.array([3, 3]))
+    game.restart_clock([0])
+    assert game.obs["pos"][0, 0] == 3 and game.obs["state"][0, 0] == 0.0
+    truncated = [game.step(np.array([0, 0]))[3] for _ in range(5)]
+    assert [t.tolist() for t in truncated] == [[False, False], [False, True]] + [
+        [False, False]
+    ] * 2 + [[True, False]]

@@ -115,3 +115,22 @@ def test_count_selection_spreads_restarts_over_cells():
         c.restarts = 0
     best_only.restart(target, np.ones(64, bool), {k: v.copy() for k, v in target.obs.items()})
     assert best_only.best.restarts == 64
+
+
+def test_restart_clock_gives_envs_sent_to_a_cell_a_whole_horizon():
+    """A cell found at t = 4 of a 40-step horizon: kept, the restored env truncates 36
+    steps later; with restart_clock, 40 steps later (and observes progress 0)."""
+    for restart_clock, steps_left in ((False, 36), (True, 40)):
+        game = ToyGame(1)
+        cfg = ExploreConfig(restart_fraction=1.0, restart_clock=restart_clock)
+        archive = Archive(cfg, 1, 2, np.random.default_rng(0))
+        _, info = _walk_right(game, 4)
+        archive.observe(game, info["milestones"], np.zeros(1, bool), global_step=4)
+        fresh = ToyGame(1)
+        obs = {k: v.copy() for k, v in fresh.obs.items()}
+        archive.restart(fresh, np.array([True]), obs)
+        assert obs["pos"][0, 0] == 4
+        assert (obs["state"][0, 0] == 0.0) == restart_clock
+        for k in range(1, steps_left + 1):
+            *_, truncated, _ = fresh.step(np.zeros(1, np.int64))
+            assert truncated[0] == (k == steps_left), k

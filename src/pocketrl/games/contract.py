@@ -83,6 +83,14 @@ class BatchedGame(Protocol):
         ``step``) already hold the restored envs' observations."""
         ...
 
+    def restart_clock(self, env_ids) -> None:
+        """Begin a new episode clock for each listed env where it stands: its next
+        truncation comes ``horizon`` steps from now and its observed episode progress
+        reads 0 (the observation rows are rewritten). The game itself (progress,
+        memory, RNG, the game's own step count) is untouched. The archive calls it on
+        the envs it sends to a cell when ``explore.restart_clock`` is on."""
+        ...
+
     def render(self, env_id: int) -> np.ndarray:
         """(144, 160, 3) uint8 frame of one env."""
         ...

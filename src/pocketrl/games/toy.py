@@ -176,6 +176,12 @@ class ToyGame:
             self._visited[i] = np.frombuffer(blob[66:], np.uint8).reshape(self._visited[i].shape)
         self._observe(self.obs)
 
+    def restart_clock(self, env_ids) -> None:
+        """A new episode clock for each listed env (the next truncation ``horizon`` steps
+        from now); position, memory and RNG stay."""
+        self._t[np.asarray(env_ids, np.int64).reshape(-1)] = 0
+        self._observe(self.obs)
+
     def render(self, env_id: int) -> np.ndarray:
         """(144, 160, 3) frame: floor grey, goal green, visited blue, player red."""
         frame = np.zeros((144, 160, 3), np.uint8)

@@ -260,6 +260,16 @@ class WorkerPool:
         for i, state in zip(ids, states, strict=True):
             self.last_states[i] = state
 
+    def restart_clock(self, ids) -> None:
+        """Each worker restarts the episode clock of its listed envs. A worker restarted
+        after a crash restores its envs' last snapshots, clocks included."""
+        by_worker: dict[int, list] = {}
+        for i in ids:
+            k = self._owner(i)
+            by_worker.setdefault(k, []).append(i - self.bounds[k])
+        for k, local in by_worker.items():
+            self._call(k, "restart_clock", local)
+
     def render(self, i: int) -> np.ndarray:
         k = self._owner(i)
         return self._call(k, "render", i - self.bounds[k])

@@ -19,6 +19,8 @@ Envs go back to the archive in two ways:
   next rollout boundary (pokemonred_puffer's "swarm", applied to a share of the batch so
   the rest keeps practising what came before).
 
+An env sent to a cell keeps the episode clock the cell was saved with, or, with
+``restart_clock``, starts a new one there (a whole horizon to explore from the cell).
 The other envs keep playing, and start a new game at truncation.
 
 Data-parallel training (``pocketrl.train.distributed``) shares one archive between the
@@ -166,6 +168,8 @@ class Archive:
         if not len(ids):
             return
         game.restore(ids, [c.snapshot for c in cells])
+        if self.cfg.restart_clock:
+            game.restart_clock(ids)
         for k, v in obs.items():
             v[ids] = game.obs[k][ids]
         m = self._prev.shape[1]

@@ -7,6 +7,7 @@ import pytest
 
 from pocketrl.games.gridmon.config import GridmonConfig
 from pocketrl.games.gridmon.core import constants as C
+from pocketrl.games.gridmon.core.observe import O_TIME
 from pocketrl.games.gridmon.env import GridmonEnv
 from pocketrl.games.gridmon.world.load import DATA_DIR, load_world
 
@@ -113,3 +114,21 @@ def test_bad_actions_raise_clear_errors():
 def test_bad_config_raises():
     with pytest.raises(ValueError, match="on_truncate"):
         tiny_env(1, on_truncate="sometimes")
+
+
+def test_restart_clock_gives_a_whole_horizon_and_keeps_the_game():
+    env = tiny_env(2, horizon=5)
+    act(env, C.RIGHT, C.RIGHT, C.RIGHT)
+    kept = {k: env.arrays[k][1].copy() for k in ("x", "y", "game_t", "explored", "visited")}
+    env.restart_clock([1])
+    assert env.arrays["t"].tolist() == [3, 0]
+    assert env.obs["state"][1, O_TIME] == 0.0 and env.obs["state"][0, O_TIME] > 0
+    for k, v in kept.items():
+        np.testing.assert_array_equal(env.arrays[k][1], v)
+    _, _, _, trunc, _ = act(env, C.UP, C.UP)
+    assert trunc.tolist() == [True, False]  # env 0 at its horizon, env 1 two steps in
+    for _ in range(2):
+        _, _, _, trunc, _ = act(env, C.UP)
+        assert not trunc[1]
+    _, _, _, trunc, _ = act(env, C.UP)
+    assert trunc[1]

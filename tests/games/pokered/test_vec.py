@@ -120,3 +120,15 @@ def test_worker_errors_carry_the_message(pool_env):
     with pytest.raises(RuntimeError, match="pokered snapshot"):
         pool_env.restore([1], [b"junk"])
     pool_env.step(np.zeros(3, np.int64))  # the worker survived the error
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_restart_clock_reaches_every_env_in_process_and_in_workers(test_rom, workers):
+    env = make_env(test_rom, num_envs=3, workers=workers, horizon=4)
+    for _ in range(2):
+        env.step(np.full(3, DOWN))
+    env.restart_clock([2])
+    truncated = [env.step(np.full(3, DOWN))[3].tolist() for _ in range(4)]
+    no, first_two, last = [False] * 3, [True, True, False], [False, False, True]
+    assert truncated == [no, first_two, no, last]
+    env.close()

@@ -131,6 +131,11 @@ class GridmonEnv:
         restore_rows(self.arrays, ids, list(states), self._fingerprint)
         write_obs_batch(self.state, self.tables, ids, self._obs_t)
 
+    def restart_clock(self, env_ids) -> None:
+        ids = self._ids(env_ids)
+        self.arrays["t"][ids] = 0
+        write_obs_batch(self.state, self.tables, ids, self._obs_t)
+
     def render(self, env_id: int = 0) -> np.ndarray:
         from .art.render import render_frame
         from .view import frame_view

@@ -95,6 +95,11 @@ class EnvGroup:
             self.emulators[j].restore(blob)
             self.emulators[j].write_all(self.lo + j, self.arrays)
 
+    def restart_clock(self, ids) -> None:
+        for j in ids:
+            self.emulators[j].t = 0
+            self.emulators[j].write_all(self.lo + j, self.arrays)
+
     def render(self, j: int) -> np.ndarray:
         return self.emulators[j].render()
 
@@ -207,6 +212,13 @@ class PokeredEnv:
             self.pool.restore(ids.tolist(), states)
         else:
             self.group.restore(ids.tolist(), states)
+
+    def restart_clock(self, env_ids) -> None:
+        ids = self._ids(env_ids).tolist()
+        if self.pool is not None:
+            self.pool.restart_clock(ids)
+        else:
+            self.group.restart_clock(ids)
 
     def render(self, env_id: int = 0) -> np.ndarray:
         i = int(self._ids(env_id)[0])
