@@ -179,16 +179,3 @@ def test_a_written_situation_is_observed_at_the_documented_offsets():
     np.testing.assert_allclose(env.obs["state"][0], expected, rtol=1e-6, atol=1e-7)
     assert env.obs["species"][0].tolist() == [KINDLE + 1, DRIP + 1, 0, 0, 0, 0, SPROUT + 1]
     assert env.obs["map_id"][0, 0] == env.world.map_id("town")
-
-
-def test_the_clock_can_be_hidden_and_only_the_clock():
-    """observe_time=False: the progress entry reads 0 at any t; every other entry is the
-    same as with the clock shown."""
-    shown, hidden = tiny_env(1, horizon=1000), tiny_env(1, horizon=1000, observe_time=False)
-    for env in (shown, hidden):
-        env.arrays["t"][0] = 250
-        env.restore([0], env.snapshot([0]))
-    assert shown.obs["state"][0, observe.O_TIME] == np.float32(0.25)
-    assert hidden.obs["state"][0, observe.O_TIME] == 0.0
-    others = np.arange(observe.STATE_SIZE) != observe.O_TIME
-    np.testing.assert_array_equal(shown.obs["state"][0, others], hidden.obs["state"][0, others])

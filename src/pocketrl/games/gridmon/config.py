@@ -50,10 +50,6 @@ class GridmonConfig:
     """Steps per episode before truncation (which clears the exploration memory)."""
     on_truncate: str = "reset"
     """At truncation: ``reset`` starts a new game, ``continue`` keeps the game state."""
-    observe_time: bool = True
-    """Show episode progress t / horizon in the observation. Off, the entry reads 0: with
-    many envs whose episodes age together, a policy that sees the clock learns the late
-    game at late t only and meets a new game (t = 0) out of distribution."""
     rewards: RewardWeights = field(default_factory=RewardWeights)
 
     def validate(self) -> None:
