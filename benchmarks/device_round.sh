@@ -2,7 +2,7 @@
 # A device round of trainings (issue 9; docs/experiments.md has each round's results).
 # Run from the repo root on a lent GPU machine. RUNS lists the trainings, started at once
 # on the one GPU, as "name:preset:seed:--set a=b --set c=d" separated by ';'. Each
-# trains until LIMIT s after the start less the time its policy needs to be evaluated
+# trains until LIMIT s after the start less RESERVE s, for its policy to be evaluated
 # alone (64 new games x EVAL_STEPS) and exported; everything lands in $OUT/results.tgz
 # (logs, metrics.jsonl, heat-maps, eval.json, bundles) and each last checkpoint in $OUT.
 # SMALL=1 DEV=cpu runs a tiny version here, to check the script before spending a lease.
@@ -10,18 +10,19 @@ set -u
 cd "$(dirname "$0")/.."
 export PYTHONPATH=$PWD/src NUMBA_CPU_NAME=generic PYTHONUNBUFFERED=1
 PY=${PY:-python3}; DEV=${DEV:-cuda}; LIMIT=${LIMIT:-560}; SMALL=${SMALL:-0}
-EVAL_STEPS=${EVAL_STEPS:-20000}; OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
+EVAL_STEPS=${EVAL_STEPS:-20000}; RESERVE=${RESERVE:-100}; OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
 RUNS=${RUNS:-"champion-s0:gridmon-champion:0:;champion-s1:gridmon-champion:1:"}
 R=/tmp/r; rm -rf $R; mkdir -p $R/bundles
 T0=$(date +%s)
 el() { echo "[$(( $(date +%s) - T0 ))s] $*" | tee -a $R/timeline.txt; }
 pack() { tar czf $OUT/results.tgz --exclude=checkpoints --exclude=tb -C $R . ; el packed; }
 trap pack EXIT
+trap 'exit 124' TERM
 { nvidia-smi -L; $PY -c "import torch,numba,numpy,sys; print(sys.version); print('torch', torch.__version__, 'numba', numba.__version__, 'numpy', numpy.__version__, 'cuda', torch.cuda.is_available())"; nproc; } > $R/env.txt 2>&1
 $PY benchmarks/device_warm.py > $R/warm.txt 2>&1; el "warm: $(tail -1 $R/warm.txt)"
 P="$PY -m pocketrl"
 # --- trainings, all at once -------------------------------------------------------------
-NOW=$(( $(date +%s) - T0 )); MIN=$(python3 -c "print(max(0.5, ($LIMIT - $NOW - 100) / 60))")
+NOW=$(( $(date +%s) - T0 )); MIN=$(python3 -c "print(max(0.5, ($LIMIT - $NOW - $RESERVE) / 60))")
 [ $SMALL = 1 ] && MIN=0.3 && EVAL_STEPS=100
 el "training $MIN min each: $RUNS"
 NAMES=()
