@@ -284,6 +284,16 @@ def test_token_budget_ends_the_run(serve, tmp_path):
 
 
 def test_ctrl_c_writes_eval_json_for_the_steps_played(serve, tmp_path):
+    # A shell that starts pytest in the background (``make test &``) hands it SIGINT
+    # ignored, and Python then never raises KeyboardInterrupt: give Ctrl-C its default.
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        _ctrl_c_run(serve, tmp_path)
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
+def _ctrl_c_run(serve, tmp_path):
     model = FakeModel("interrupt", at=4)
     url = serve(model)
     assert main(_eval_args(url, tmp_path, 50)) == 0
