@@ -248,27 +248,28 @@ class WorkerPool:
             out.append(state)
         return out
 
-    def restore(self, ids, states) -> None:
-        by_worker: dict[int, tuple[list, list]] = {}
-        for i, state in zip(ids, states, strict=True):
+    def _by_worker(self, ids) -> dict[int, list[tuple[int, int]]]:
+        """Worker -> [(position in ``ids``, env id local to the worker)]."""
+        out: dict[int, list[tuple[int, int]]] = {}
+        for j, i in enumerate(ids):
             k = self._owner(i)
-            local, blobs = by_worker.setdefault(k, ([], []))
-            local.append(i - self.bounds[k])
-            blobs.append(state)
-        for k, (local, blobs) in by_worker.items():
-            self._call(k, "restore", local, blobs)
+            out.setdefault(k, []).append((j, i - self.bounds[k]))
+        return out
+
+    def restore(self, ids, states) -> None:
+        states = list(states)
+        if len(states) != len(ids):
+            raise ValueError(f"restore got {len(states)} states for {len(ids)} env ids")
+        for k, rows in self._by_worker(ids).items():
+            self._call(k, "restore", [local for _, local in rows], [states[j] for j, _ in rows])
         for i, state in zip(ids, states, strict=True):
             self.last_states[i] = state
 
     def restart_clock(self, ids) -> None:
         """Each worker restarts the episode clock of its listed envs. A worker restarted
         after a crash restores its envs' last snapshots, clocks included."""
-        by_worker: dict[int, list] = {}
-        for i in ids:
-            k = self._owner(i)
-            by_worker.setdefault(k, []).append(i - self.bounds[k])
-        for k, local in by_worker.items():
-            self._call(k, "restart_clock", local)
+        for k, rows in self._by_worker(ids).items():
+            self._call(k, "restart_clock", [local for _, local in rows])
 
     def render(self, i: int) -> np.ndarray:
         k = self._owner(i)
