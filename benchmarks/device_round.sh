@@ -1,7 +1,9 @@
 #!/bin/bash
 # A device round of trainings (issue 9; docs/experiments.md has each round's results).
 # Run from the repo root on a lent GPU machine. RUNS lists the trainings, started at once
-# on the one GPU, as "name:preset:seed:--set a=b --set c=d" separated by ';'. Each
+# on the one GPU, as "name:preset:seed:--set a=b --set c=d" separated by ';'; a preset
+# written "@DIR" branches from the run in DIR instead (a copy of it, continued with
+# `train --resume` and the --set changes; the seed field is ignored). Each
 # trains until LIMIT s after the start less RESERVE s, for its policy to be evaluated
 # alone (64 new games x EVAL_STEPS) and exported; everything lands in $OUT/results.tgz
 # (logs, metrics.jsonl, heat-maps, eval.json, bundles) and each last checkpoint in $OUT.
@@ -30,10 +32,16 @@ IFS=';' read -ra SPECS <<< "$RUNS"
 for spec in "${SPECS[@]}"; do
   IFS=: read -r name preset seed extra <<< "$spec"
   NAMES+=("$name")
+  if [[ $preset == @* ]]; then  # a branch of an existing run
+    cp -r "${preset#@}" $R/"$name"
+    from=(--resume $R/"$name")
+  else
+    from=(--preset "$preset" --seed "$seed" --run-dir $R/"$name")
+  fi
   # shellcheck disable=SC2086  # extra holds several --set words
-  $P train --preset "$preset" --seed "$seed" --minutes "$MIN" --device "$DEV" \
+  $P train "${from[@]}" --minutes "$MIN" --device "$DEV" \
     --set torch_threads=2 --set heatmap_minutes=1 $extra \
-    --run-dir $R/"$name" --no-progress > $R/"$name".log 2>&1 &
+    --no-progress > $R/"$name".log 2>&1 &
 done
 wait; el trained
 # --- each policy alone in new games, and its bundle -----------------------------------------

@@ -109,6 +109,10 @@ class ExploreConfig:
     key_events: bool = True
     """Key (and rank) cells by the number of events done as well as by milestones, so
     progress between milestones (items, trainers beaten) is kept and built on."""
+    key_map: bool = False
+    """Key cells by the map the env is on as well (Go-Explore's cells are places): the
+    first env to reach a map with a given milestone set and event count makes a cell
+    there, so the way through a long dungeon between two milestones is kept map by map."""
 
 
 @dataclass

@@ -134,3 +134,35 @@ def test_restart_clock_gives_envs_sent_to_a_cell_a_whole_horizon():
         for k in range(1, steps_left + 1):
             *_, truncated, _ = fresh.step(np.zeros(1, np.int64))
             assert truncated[0] == (k == steps_left), k
+
+
+def test_key_map_makes_a_cell_per_map_and_a_restored_env_keeps_its_place():
+    game = ToyGame(2)
+    cfg = ExploreConfig(key_map=True, restart_fraction=1.0)
+    archive = Archive(cfg, 2, 2, np.random.default_rng(0))
+    none, done = np.zeros((2, 2), bool), np.zeros(2, bool)
+    # no milestone and no event yet, but a new map is progress on its own: a cell for
+    # each map entered (staying on the start map makes none, coming back to it does)
+    archive.observe(game, none, done, 1, np.zeros(2, np.int64), np.array([0, 0]))
+    assert not archive.cells
+    archive.observe(game, none, done, 2, np.zeros(2, np.int64), np.array([0, 3]))
+    archive.observe(game, none, done, 3, np.zeros(2, np.int64), np.array([5, 3]))
+    archive.observe(game, none, done, 4, np.zeros(2, np.int64), np.array([0, 3]))
+    assert sorted(c.place for c in archive.cells.values()) == [0, 3, 5]
+    # an env sent to the map-5 cell is known to be there: staying does not make a cell
+    cell5 = next(c for c in archive.cells.values() if c.place == 5)
+    archive._send(game, np.array([1]), [cell5], {k: v.copy() for k, v in game.obs.items()})
+    archive.observe(game, none, done, 5, np.zeros(2, np.int64), np.array([0, 5]))
+    assert len(archive.cells) == 3
+    b = Archive(cfg, 2, 2, np.random.default_rng(1))
+    b.load_state_dict(archive.state_dict())
+    assert sorted(c.place for c in b.cells.values()) == [0, 3, 5]
+    try:
+        archive.observe(game, none, done, 6, np.zeros(2, np.int64))
+    except ValueError as e:
+        assert "key_map" in str(e) and "map" in str(e)
+    else:
+        raise AssertionError("key_map without the maps must say so")
+    off = Archive(ExploreConfig(), 2, 2, np.random.default_rng(0))
+    off.observe(game, none, done, 1, np.zeros(2, np.int64), np.array([0, 3]))
+    assert not off.cells  # without key_map the map is not part of the key

@@ -52,6 +52,8 @@ class BatchedGame(Protocol):
             that ended at this step (rows of envs that did not end hold stale data).
         ``badges`` (num_envs,) int32, ``explored`` (num_envs,) int32 (tiles in the
             episode's exploration memory), ``events`` (num_envs,) int32.
+        ``map`` (num_envs,) int32: the map (room, area) the player is on, 0 for a game
+            of one map; the archive keys cells by it with ``explore.key_map``.
         ``final_obs``: dict like obs, see the autoreset rule.
 
     The returned obs arrays are the game's own buffers and are overwritten by the next

@@ -134,6 +134,7 @@ class ToyGame:
             "badges": self._milestones[:, 1].astype(np.int32),
             "explored": self._explored.astype(np.int32),
             "events": np.zeros(self.num_envs, np.int32),
+            "map": np.zeros(self.num_envs, np.int32),  # one map
         }
         if done.any():
             self._observe(self._final)

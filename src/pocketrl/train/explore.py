@@ -6,7 +6,9 @@ new cell (a restored env's observation comes from the game, which writes it on
 gifts) is part of the key, so progress between milestones counts too. Cells are ranked
 by (number of milestones, index of the furthest milestone in the game's order, events,
 recency); the archive holds at most ``archive_size`` cells, the lowest-ranked are
-dropped first.
+dropped first. With ``key_map`` the map the env is on is part of the key too (Go-Explore's
+cells are places): the first env to enter a map with a given milestone set and event
+count makes a cell there, so a dungeon between two milestones is kept floor by floor.
 
 Envs go back to the archive in two ways:
 
@@ -52,6 +54,7 @@ class Cell:
     snapshot: bytes
     restarts: int = 0
     events: int = 0
+    place: int = 0  # the map of the env when the cell was made (part of the key with key_map)
 
     @property
     def rank(self) -> tuple:
@@ -68,6 +71,8 @@ class Archive:
         self.cells: dict[bytes, Cell] = {}
         self._prev = np.zeros((num_envs, num_milestones), bool)
         self._prev_events = np.zeros(num_envs, np.int64)
+        self._prev_place = np.zeros(num_envs, np.int64)
+        self._ms_bytes = (num_milestones + 7) // 8  # the milestone part of a key
         self.frontier_count = 0  # milestones of the cell of the last frontier wave
         self.waves = 0  # frontier waves so far
         self._shared: dict[bytes, Cell] | None = None  # the archive at the last merge
@@ -85,25 +90,37 @@ class Archive:
         done: np.ndarray,
         global_step: int,
         events: np.ndarray | None = None,
+        places: np.ndarray | None = None,
     ) -> None:
-        """Add cells for envs whose milestone set changed to one not seen before.
+        """Add cells for envs whose key (milestone set, events, map) changed to one not
+        seen before.
 
         milestones: (N, M) bool from the step's info; done: (N,) envs that just ended
         (they are skipped: their state is already the next episode's); events: (N,)
-        events done in each game, part of the key (and rank) when ``explore.key_events`` is on.
+        events done in each game, part of the key (and rank) when ``explore.key_events`` is
+        on; places: (N,) the map of each env (info ``map``), part of the key when
+        ``explore.key_map`` is on.
         """
         if events is None or not self.cfg.key_events:
             events = np.zeros(len(milestones), np.int64)
+        if not self.cfg.key_map:
+            places = np.zeros(len(milestones), np.int64)
+        elif places is None:
+            raise ValueError("explore.key_map needs the map of each env (the info 'map')")
         moved = (milestones != self._prev).any(1) | (events != self._prev_events)
+        moved |= places != self._prev_place
         changed = np.flatnonzero(moved & ~done)
         self._prev[:] = milestones
         self._prev_events[:] = events
+        self._prev_place[:] = places
         for i in changed:
-            row, n_events = milestones[i], int(events[i])
+            row, n_events, place = milestones[i], int(events[i]), int(places[i])
             count = int(row.sum())
-            if count == 0 and n_events == 0:
+            if count == 0 and n_events == 0 and not self.cfg.key_map:
                 continue
             key = np.packbits(row).tobytes() + n_events.to_bytes(4, "little")
+            if self.cfg.key_map:
+                key += place.to_bytes(4, "little")
             if key in self.cells:
                 continue
             furthest = int(np.flatnonzero(row)[-1]) if count else -1
@@ -114,6 +131,7 @@ class Archive:
                 global_step,
                 game.snapshot([i])[0],
                 events=n_events,
+                place=place,
             )
             self.cells[key] = cell
             if self._shared is not None:
@@ -174,8 +192,10 @@ class Archive:
             v[ids] = game.obs[k][ids]
         m = self._prev.shape[1]
         for i, c in zip(ids, cells, strict=True):
-            self._prev[i] = np.unpackbits(np.frombuffer(c.key[:-4], np.uint8), count=m)
+            ms = np.frombuffer(c.key[: self._ms_bytes], np.uint8)
+            self._prev[i] = np.unpackbits(ms, count=m)
             self._prev_events[i] = c.events
+            self._prev_place[i] = c.place
 
     # --- sharing between data-parallel ranks --------------------------------------------
     def start_sharing(self) -> None:
@@ -223,6 +243,7 @@ class Archive:
             "cells": [_cell_data(c) for c in self.cells.values()],
             "prev": torch.from_numpy(self._prev.copy()),
             "prev_events": torch.from_numpy(self._prev_events.copy()),
+            "prev_place": torch.from_numpy(self._prev_place.copy()),
             "frontier_count": self.frontier_count,
             "waves": self.waves,
             "rng": self.rng.bit_generator.state,
@@ -236,6 +257,8 @@ class Archive:
             self.cells[cell.key] = cell
         self._prev[:] = d["prev"].numpy()
         self._prev_events[:] = d["prev_events"].numpy()
+        if "prev_place" in d:  # checkpoints from before key_map have none
+            self._prev_place[:] = d["prev_place"].numpy()
         self.frontier_count = d.get("frontier_count", 0)
         self.waves = d.get("waves", 0)
         self.rng.bit_generator.state = d["rng"]
@@ -253,6 +276,7 @@ def _cell_data(c: Cell) -> dict:
         "snapshot": c.snapshot,
         "restarts": c.restarts,
         "events": c.events,
+        "place": c.place,
     }
 
 
@@ -266,4 +290,5 @@ def _cell(d: dict, restarts: int | None = None) -> Cell:
         d["snapshot"],
         d["restarts"] if restarts is None else restarts,
         d["events"],
+        d.get("place", 0),
     )

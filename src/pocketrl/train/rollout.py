@@ -154,6 +154,7 @@ class Collector:
                     done,
                     self.global_step,
                     info["events"],
+                    info["map"],
                 )
                 self.window["restarts"] += len(self.archive.restart(game, truncated, self.next_obs))
             t2 = time.perf_counter()

@@ -42,8 +42,10 @@ def test_ledge_is_one_way(env):
 def test_warp_both_ways(env):
     put(env, 8, 5)
     env.arrays["events"][0, env.world.ent["event"][_trainer(env)]] = 1  # no sight battle
-    act(env, C.DOWN, C.DOWN)  # (8,6) then the door at (8,7)
+    act(env, C.DOWN)
+    *_, info = act(env, C.DOWN)  # (8,6) then the door at (8,7)
     assert pos(env) == ("gym", 2, 3)
+    assert env.world.maps[int(info["map"][0])].name == "gym"  # the step info says so too
     act(env, C.DOWN)  # arriving does not re-warp; the wall below blocks
     assert pos(env) == ("gym", 2, 3)
     act(env, C.UP, C.DOWN)  # step off and back on the exit

@@ -60,6 +60,7 @@ def test_explore_reward_and_visited_window(env):
 def test_door_changes_the_map_and_the_screen(env):
     steps = walk(env, [RIGHT, RIGHT, RIGHT])
     assert steps[1][0]["map_id"][0, 0] == 0 and steps[2][0]["map_id"][0, 0] == 1
+    assert steps[1][4]["map"][0] == 0 and steps[2][4]["map"][0] == 1  # the info's map too
     assert steps[2][0]["visited"][0].sum() == 1  # a new map: only the player's tile
     assert steps[2][0]["screen"][0].mean() < steps[1][0]["screen"][0].mean()  # palette flip
 

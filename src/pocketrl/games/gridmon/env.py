@@ -87,6 +87,7 @@ class GridmonEnv:
             explored=self.arrays["explored"],
             events=self.arrays["n_events"],
             badges=self.arrays["n_badges"],
+            map=self.arrays["map"],
             milestones=np.zeros(self.arrays["ms_step"].shape, np.bool_),
             final_obs=self.final_obs,
         )

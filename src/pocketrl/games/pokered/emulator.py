@@ -163,6 +163,7 @@ class Emulator:
         bufs["badges"][row] = self.read.badges.bit_count()
         bufs["explored"][row] = self.exploration.count
         bufs["events"][row] = max(self.read.events - self.tracker.base_events, 0)
+        bufs["map"][row] = self.read.map_id
 
     def write_obs(self, row: int, bufs: dict, prefix: str = "obs/") -> None:
         """This env's observation into row ``row`` of the ``prefix`` buffers."""

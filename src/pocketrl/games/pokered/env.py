@@ -61,6 +61,7 @@ def buffer_layout(num_envs: int) -> dict:
         badges=((n,), np.dtype(np.int32)),
         explored=((n,), np.dtype(np.int32)),
         events=((n,), np.dtype(np.int32)),
+        map=((n,), np.dtype(np.int32)),
     )
     return layout
 
@@ -174,6 +175,7 @@ class PokeredEnv:
             badges=a["badges"],
             explored=a["explored"],
             events=a["events"],
+            map=a["map"],
             final_obs=self.final_obs,
         )
 
