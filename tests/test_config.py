@@ -58,6 +58,7 @@ def test_overrides_are_typed():
         ("policy.lstm=maybe", ["policy.lstm", "true or false"]),
         ("nosuch.key=1", ["nosuch"]),
         ("ppo.gamma=2", ["ppo.gamma", "[0, 1]"]),
+        ("explore.fresh_fraction=1.5", ["explore.fresh_fraction", "[0, 1]"]),
         ("ppo.num_minibatches=7", ["ppo.num_minibatches", "divide"]),
         ("env.horizon=0", ["env.horizon"]),
         ("env.on_truncate=sometimes", ["env.on_truncate"]),

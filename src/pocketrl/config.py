@@ -109,6 +109,10 @@ class ExploreConfig:
     key_events: bool = True
     """Key (and rank) cells by the number of events done as well as by milestones, so
     progress between milestones (items, trainers beaten) is kept and built on."""
+    fresh_fraction: float = 0.0
+    """Share of the envs (the first ones of the batch) that the archive never moves: no
+    restarts, no frontier waves; they begin a new game at every truncation, so the way
+    from a new game stays practised while the others push the frontier."""
     key_map: bool = False
     """Key cells by the map the env is on as well (Go-Explore's cells are places): the
     first env to reach a map with a given milestone set and event count makes a cell
@@ -195,6 +199,7 @@ class TrainConfig:
             ("ppo.gae_lambda", p.gae_lambda),
             ("explore.restart_fraction", self.explore.restart_fraction),
             ("explore.frontier_fraction", self.explore.frontier_fraction),
+            ("explore.fresh_fraction", self.explore.fresh_fraction),
         ]:
             _check(0.0 <= v <= 1.0, key, "in [0, 1]", v)
         _check(

@@ -166,3 +166,18 @@ def test_key_map_makes_a_cell_per_map_and_a_restored_env_keeps_its_place():
     off = Archive(ExploreConfig(), 2, 2, np.random.default_rng(0))
     off.observe(game, none, done, 1, np.zeros(2, np.int64), np.array([0, 3]))
     assert not off.cells  # without key_map the map is not part of the key
+
+
+def test_fresh_envs_are_never_moved_by_restarts_or_waves():
+    game = ToyGame(8)
+    cfg = ExploreConfig(restart_fraction=1.0, frontier_fraction=1.0, fresh_fraction=0.25)
+    archive = Archive(cfg, 8, 2, np.random.default_rng(0))
+    _, info = _walk_right(game, 4)  # every env at halfway (1 milestone)
+    archive.observe(game, info["milestones"][:1].repeat(8, 0), np.zeros(8, bool), 32)
+    fresh = ToyGame(8)
+    obs = {k: v.copy() for k, v in fresh.obs.items()}
+    moved = archive.frontier_wave(fresh, obs)
+    assert sorted(moved) == [2, 3, 4, 5, 6, 7]  # a wave of all envs but the first quarter
+    np.testing.assert_array_equal(obs["pos"][[0, 1], 0], 0)  # still at the start
+    restarted = archive.restart(fresh, np.ones(8, bool), obs)
+    assert sorted(restarted) == [2, 3, 4, 5, 6, 7]

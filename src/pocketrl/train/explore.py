@@ -21,6 +21,9 @@ Envs go back to the archive in two ways:
   next rollout boundary (pokemonred_puffer's "swarm", applied to a share of the batch so
   the rest keeps practising what came before).
 
+With ``fresh_fraction`` > 0 the first envs of the batch are never moved (no restart, no
+wave): they play every episode from a new game, so the start stays practised.
+
 An env sent to a cell keeps the episode clock the cell was saved with, or, with
 ``restart_clock``, starts a new one there (a whole horizon to explore from the cell).
 The other envs keep playing, and start a new game at truncation.
@@ -73,6 +76,7 @@ class Archive:
         self._prev_events = np.zeros(num_envs, np.int64)
         self._prev_place = np.zeros(num_envs, np.int64)
         self._ms_bytes = (num_milestones + 7) // 8  # the milestone part of a key
+        self.movable = np.arange(num_envs) >= round(cfg.fresh_fraction * num_envs)
         self.frontier_count = 0  # milestones of the cell of the last frontier wave
         self.waves = 0  # frontier waves so far
         self._shared: dict[bytes, Cell] | None = None  # the archive at the last merge
@@ -146,7 +150,7 @@ class Archive:
         ``restore``) into their rows of ``obs``. Returns their ids."""
         if not self.cells or self.cfg.restart_fraction <= 0 or not truncated.any():
             return np.zeros(0, np.int64)
-        ids = np.flatnonzero(truncated)
+        ids = np.flatnonzero(truncated & self.movable)
         ids = ids[self.rng.random(len(ids)) < self.cfg.restart_fraction]
         if self.cfg.restart_select == "best":
             self.best.restarts += len(ids)
@@ -157,14 +161,16 @@ class Archive:
 
     def frontier_wave(self, game, obs: dict) -> np.ndarray:
         """If the best cell has more milestones than any cell before it, restore a
-        ``frontier_fraction`` of all envs (drawn at random) into it and copy their
-        observations into ``obs``. Call between rollouts. Returns the envs moved."""
+        ``frontier_fraction`` of all envs (drawn at random, fresh envs excepted) into it
+        and copy their observations into ``obs``. Call between rollouts. Returns the envs
+        moved."""
         best = self.best
         if self.cfg.frontier_fraction <= 0 or best is None or best.count <= self.frontier_count:
             return np.zeros(0, np.int64)
         self.frontier_count = best.count
-        n = len(self._prev)
-        ids = np.sort(self.rng.choice(n, round(self.cfg.frontier_fraction * n), replace=False))
+        movable = np.flatnonzero(self.movable)
+        k = min(round(self.cfg.frontier_fraction * len(self._prev)), len(movable))
+        ids = np.sort(self.rng.choice(movable, k, replace=False))
         best.restarts += len(ids)
         self._send(game, ids, [best] * len(ids), obs)
         self.waves += 1
