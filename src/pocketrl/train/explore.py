@@ -107,18 +107,18 @@ class Archive:
         """
         if events is None or not self.cfg.key_events:
             events = np.zeros(len(milestones), np.int64)
-        if not self.cfg.key_map:
-            places = np.zeros(len(milestones), np.int64)
-        elif places is None:
-            raise ValueError("explore.key_map needs the map of each env (the info 'map')")
         moved = (milestones != self._prev).any(1) | (events != self._prev_events)
-        moved |= places != self._prev_place
+        if self.cfg.key_map:
+            if places is None:
+                raise ValueError("explore.key_map needs the map of each env (the info 'map')")
+            moved |= places != self._prev_place
+            self._prev_place[:] = places
         changed = np.flatnonzero(moved & ~done)
         self._prev[:] = milestones
         self._prev_events[:] = events
-        self._prev_place[:] = places
         for i in changed:
-            row, n_events, place = milestones[i], int(events[i]), int(places[i])
+            row, n_events = milestones[i], int(events[i])
+            place = int(places[i]) if self.cfg.key_map else 0
             count = int(row.sum())
             if count == 0 and n_events == 0 and not self.cfg.key_map:
                 continue
