@@ -117,6 +117,11 @@ class ExploreConfig:
     """Key cells by the map the env is on as well (Go-Explore's cells are places): the
     first env to reach a map with a given milestone set and event count makes a cell
     there, so the way through a long dungeon between two milestones is kept map by map."""
+    replace_better: bool = False
+    """Go-Explore's update rule: when an env reaches a cell's key with a higher score than
+    the cell's state had, its state replaces the cell's. The score is the reward since the
+    game began without the exploration part (levels, catches, heals, events, blackouts),
+    so restarts land in the strongest state found at each key, not the first."""
 
 
 @dataclass

@@ -224,3 +224,20 @@ def test_archives_merge_to_the_same_cells_on_every_rank():
     views = [[(c.key, c.snapshot) for c in a.cells.values()] for a in archives]
     assert views[0] == views[1] and len(views[0]) == 3
     assert archives[0].best.count == 3 and archives[0].new_cells() == []
+
+
+def test_merged_archives_take_the_higher_scoring_state_of_a_key():
+    cfg = ExploreConfig(replace_better=True)
+    games = [ToyGame(2, seed=r * SEED_STRIDE) for r in range(2)]
+    archives = [Archive(cfg, 2, 2, np.random.default_rng(r)) for r in range(2)]
+    ms = np.array([[True, False], [False, False]], bool)
+    for a in archives:
+        a.start_sharing()
+    for r, a in enumerate(archives):  # both ranks find the same key, rank 1 with more
+        a.observe(games[r], ms, np.zeros(2, bool), r, gains=np.array([1.0 + r, 0.0]))
+    shared = [a.new_cells() for a in archives]
+    for r, a in enumerate(archives):
+        a.merge(shared, own=r)
+    views = [[(c.key, c.snapshot, c.score) for c in a.cells.values()] for a in archives]
+    assert views[0] == views[1] and len(views[0]) == 1
+    assert views[0][0][1:] == (games[1].snapshot([0])[0], 2.0)

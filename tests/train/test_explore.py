@@ -1,6 +1,7 @@
 """Go-Explore archive: cells keyed by milestone sets, bounded, restarts restore state."""
 
 import numpy as np
+import pytest
 
 from pocketrl.config import ExploreConfig
 from pocketrl.games.toy import ToyGame
@@ -181,3 +182,33 @@ def test_fresh_envs_are_never_moved_by_restarts_or_waves():
     np.testing.assert_array_equal(obs["pos"][[0, 1], 0], 0)  # still at the start
     restarted = archive.restart(fresh, np.ones(8, bool), obs)
     assert sorted(restarted) == [2, 3, 4, 5, 6, 7]
+
+
+def test_replace_better_keeps_the_highest_scoring_state_at_each_key():
+    game = ToyGame(2)
+    _walk_right(game, 4)  # both envs halfway, on different rows (different states)
+    half = np.array([[True, False], [True, False]])
+    first_only = np.array([[True, False], [False, False]])
+    done = np.zeros(2, bool)
+    for on, states in ((False, 0), (True, 1)):
+        a = Archive(ExploreConfig(replace_better=on), 2, 2, np.random.default_rng(0))
+        # env 0 reaches the key first with nothing earned; env 1 earns 2.0 on the way
+        a.observe(game, first_only, done, 1, gains=np.array([0.0, 2.0]))
+        a.observe(game, half, done, 2, gains=np.zeros(2))
+        want = game.snapshot([states])[0]
+        assert len(a.cells) == 1 and a.best.snapshot == want and a.replaced == on
+        assert a.best.found_step == 1  # the cell keeps its place in the ranking
+    assert a.best.score == 2.0
+    # an env sent to the cell carries its score on: reaching the key again with the same
+    # score replaces nothing; a game that ends starts again from 0
+    a._send(game, np.array([0]), [a.best], {k: v.copy() for k, v in game.obs.items()})
+    a.observe(game, np.zeros((2, 2), bool), done, 3, gains=np.zeros(2))
+    a.observe(game, half, done, 4, gains=np.zeros(2))
+    assert a.replaced == 1
+    a.observe(game, half, np.array([True, False]), 5, gains=np.array([5.0, 0.0]))
+    assert a._score[0] == 0.0
+    b = Archive(ExploreConfig(replace_better=True), 2, 2, np.random.default_rng(1))
+    b.load_state_dict(a.state_dict())
+    assert b.best.score == 2.0 and b.replaced == 1 and list(b._score) == list(a._score)
+    with pytest.raises(ValueError, match="replace_better"):
+        a.observe(game, half, done, 6)

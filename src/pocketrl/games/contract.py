@@ -32,7 +32,9 @@ class BatchedGame(Protocol):
             until the policy embeds them.
         num_actions: discrete actions per env (7: up, down, left, right, A, B, START).
         milestones: ordered names of the game's milestones (``badge_1`` ... ``champion``).
-        reward_components: names of the reward parts reported in ``info``.
+        reward_components: names of the reward parts reported in ``info``; every game
+            has ``explore`` (new places), which the archive's ``replace_better`` leaves
+            out of an env's score.
         obs_vocab: name -> number of distinct values of each integer obs field (the
             policy embeds them).
         obs: the observation buffers, name -> (num_envs, *shape) array: what ``reset``

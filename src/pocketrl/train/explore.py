@@ -10,6 +10,14 @@ dropped first. With ``key_map`` the map the env is on is part of the key too (Go
 cells are places): the first env to enter a map with a given milestone set and event
 count makes a cell there, so a dungeon between two milestones is kept floor by floor.
 
+A cell keeps the state of the first env that reached its key, or, with
+``replace_better``, of the env with the highest score that reached it since
+(Go-Explore's update rule). The score of an env is the reward its game has earned since
+it began, without the exploration part (the ``explore`` component): levels, catches,
+heals, events, blackouts. An env sent to a cell carries on with the cell's score. So an
+env that ground its monsters' levels up before walking on leaves a stronger state at
+the keys it passes than the first env there did.
+
 Envs go back to the archive in two ways:
 
 - at truncation, with probability ``restart_fraction``, an env is restored to a cell
@@ -38,7 +46,7 @@ calls these and behaves as before.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -58,6 +66,7 @@ class Cell:
     restarts: int = 0
     events: int = 0
     place: int = 0  # the map of the env when the cell was made (part of the key with key_map)
+    score: float = 0.0  # the game's reward since it began, exploration excepted
 
     @property
     def rank(self) -> tuple:
@@ -75,6 +84,8 @@ class Archive:
         self._prev = np.zeros((num_envs, num_milestones), bool)
         self._prev_events = np.zeros(num_envs, np.int64)
         self._prev_place = np.zeros(num_envs, np.int64)
+        self._score = np.zeros(num_envs, np.float64)  # each env's score (module docstring)
+        self.replaced = 0  # cells whose state a higher-scoring env replaced
         self._ms_bytes = (num_milestones + 7) // 8  # the milestone part of a key
         self.movable = np.arange(num_envs) >= round(cfg.fresh_fraction * num_envs)
         self.frontier_count = 0  # milestones of the cell of the last frontier wave
@@ -95,6 +106,7 @@ class Archive:
         global_step: int,
         events: np.ndarray | None = None,
         places: np.ndarray | None = None,
+        gains: np.ndarray | None = None,
     ) -> None:
         """Add cells for envs whose key (milestone set, events, map) changed to one not
         seen before.
@@ -103,8 +115,16 @@ class Archive:
         (they are skipped: their state is already the next episode's); events: (N,)
         events done in each game, part of the key (and rank) when ``explore.key_events`` is
         on; places: (N,) the map of each env (info ``map``), part of the key when
-        ``explore.key_map`` is on.
+        ``explore.key_map`` is on; gains: (N,) this step's reward without the
+        exploration part, added to each env's score (needed by ``replace_better``).
         """
+        if self.cfg.replace_better:
+            if gains is None:
+                raise ValueError(
+                    "explore.replace_better needs each env's reward without exploration"
+                )
+            self._score += gains
+            self._score[done] = 0.0  # a new game begins with nothing earned
         if events is None or not self.cfg.key_events:
             events = np.zeros(len(milestones), np.int64)
         moved = (milestones != self._prev).any(1) | (events != self._prev_events)
@@ -126,6 +146,7 @@ class Archive:
             if self.cfg.key_map:
                 key += place.to_bytes(4, "little")
             if key in self.cells:
+                self._replace_if_better(game, i, self.cells[key])
                 continue
             furthest = int(np.flatnonzero(row)[-1]) if count else -1
             cell = Cell(
@@ -136,6 +157,7 @@ class Archive:
                 game.snapshot([i])[0],
                 events=n_events,
                 place=place,
+                score=float(self._score[i]),
             )
             self.cells[key] = cell
             if self._shared is not None:
@@ -143,6 +165,18 @@ class Archive:
             if len(self.cells) > self.cfg.archive_size:
                 worst = min(self.cells.values(), key=lambda c: c.rank)
                 del self.cells[worst.key]
+
+    def _replace_if_better(self, game, i: int, cell: Cell) -> None:
+        """With ``replace_better``, give ``cell``'s key env ``i``'s state when its score is
+        higher. A new Cell object takes the old one's place (the old may be held by the
+        last shared archive); it keeps the place in the ranking and the restart count."""
+        if not self.cfg.replace_better or self._score[i] <= cell.score:
+            return
+        new = replace(cell, snapshot=game.snapshot([i])[0], score=float(self._score[i]))
+        self.cells[cell.key] = new
+        self.replaced += 1
+        if self._shared is not None:
+            self._found.append(new)
 
     def restart(self, game, truncated: np.ndarray, obs: dict) -> np.ndarray:
         """Restore a random ``restart_fraction`` of the truncated envs to cells chosen by
@@ -202,6 +236,7 @@ class Archive:
             self._prev[i] = np.unpackbits(ms, count=m)
             self._prev_events[i] = c.events
             self._prev_place[i] = c.place
+            self._score[i] = c.score
 
     # --- sharing between data-parallel ranks --------------------------------------------
     def start_sharing(self) -> None:
@@ -217,13 +252,17 @@ class Archive:
         """Rebuild the archive from the last shared one plus every rank's new cells, in
         rank order (``found_by_rank[r]`` from rank r; ``own`` is this rank: restart
         counts stay each rank's own, other ranks' cells arrive with 0). A key already
-        present keeps its first cell; past ``archive_size`` the lowest-ranked cell goes,
-        ties broken by key, so every rank that merges the same lists ends with the same
-        cells in the same order."""
+        present keeps its cell, or with ``replace_better`` takes the found state when its
+        score is higher (keeping the restart count); past ``archive_size`` the
+        lowest-ranked cell goes, ties broken by key, so every rank that merges the same
+        lists ends with the same cells in the same order."""
         cells = dict(self._shared if self._shared is not None else {})
         for r, found in enumerate(found_by_rank):
             for d in found:
-                if d["key"] in cells:
+                old = cells.get(d["key"])
+                if old is not None:
+                    if self.cfg.replace_better and d["score"] > old.score:
+                        cells[d["key"]] = replace(old, snapshot=d["snapshot"], score=d["score"])
                     continue
                 cells[d["key"]] = _cell(d, restarts=None if r == own else 0)
                 if len(cells) > self.cfg.archive_size:
@@ -241,6 +280,7 @@ class Archive:
             "explore/best_cell_restarts": 0 if best is None else best.restarts,
             "explore/best_cell_events": 0 if best is None else best.events,
             "explore/frontier_waves": self.waves,
+            "explore/replaced": self.replaced,
         }
 
     def state_dict(self) -> dict:
@@ -250,6 +290,8 @@ class Archive:
             "prev": torch.from_numpy(self._prev.copy()),
             "prev_events": torch.from_numpy(self._prev_events.copy()),
             "prev_place": torch.from_numpy(self._prev_place.copy()),
+            "score": torch.from_numpy(self._score.copy()),
+            "replaced": self.replaced,
             "frontier_count": self.frontier_count,
             "waves": self.waves,
             "rng": self.rng.bit_generator.state,
@@ -265,6 +307,9 @@ class Archive:
         self._prev_events[:] = d["prev_events"].numpy()
         if "prev_place" in d:  # checkpoints from before key_map have none
             self._prev_place[:] = d["prev_place"].numpy()
+        if "score" in d:  # checkpoints from before replace_better have none
+            self._score[:] = d["score"].numpy()
+        self.replaced = d.get("replaced", 0)
         self.frontier_count = d.get("frontier_count", 0)
         self.waves = d.get("waves", 0)
         self.rng.bit_generator.state = d["rng"]
@@ -283,6 +328,7 @@ def _cell_data(c: Cell) -> dict:
         "restarts": c.restarts,
         "events": c.events,
         "place": c.place,
+        "score": c.score,
     }
 
 
@@ -297,4 +343,5 @@ def _cell(d: dict, restarts: int | None = None) -> Cell:
         d["restarts"] if restarts is None else restarts,
         d["events"],
         d.get("place", 0),
+        d.get("score", 0.0),
     )

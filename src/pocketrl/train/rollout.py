@@ -155,6 +155,7 @@ class Collector:
                     self.global_step,
                     info["events"],
                     info["map"],
+                    reward - info["reward/explore"] if self.archive.cfg.replace_better else None,
                 )
                 self.window["restarts"] += len(self.archive.restart(game, truncated, self.next_obs))
             t2 = time.perf_counter()
