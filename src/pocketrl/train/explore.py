@@ -109,7 +109,8 @@ class Archive:
         gains: np.ndarray | None = None,
     ) -> None:
         """Add cells for envs whose key (milestone set, events, map) changed to one not
-        seen before.
+        seen before; with ``replace_better``, an env whose key changed to a known one
+        gives that cell its state when its score is higher.
 
         milestones: (N, M) bool from the step's info; done: (N,) envs that just ended
         (they are skipped: their state is already the next episode's); events: (N,)
