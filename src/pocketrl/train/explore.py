@@ -171,13 +171,18 @@ class Archive:
         """With ``replace_better``, give ``cell``'s key env ``i``'s state when its score is
         higher. A new Cell object takes the old one's place (the old may be held by the
         last shared archive); it keeps the place in the ranking and the restart count."""
-        if not self.cfg.replace_better or self._score[i] <= cell.score:
+        if not self._takes(cell, self._score[i]):
             return
         new = replace(cell, snapshot=game.snapshot([i])[0], score=float(self._score[i]))
         self.cells[cell.key] = new
         self.replaced += 1
         if self._shared is not None:
             self._found.append(new)
+
+    def _takes(self, cell: Cell, score: float) -> bool:
+        """Go-Explore's update rule: with ``replace_better``, a state of higher score
+        takes ``cell``'s place (here and in ``merge``)."""
+        return self.cfg.replace_better and score > cell.score
 
     def restart(self, game, truncated: np.ndarray, obs: dict) -> np.ndarray:
         """Restore a random ``restart_fraction`` of the truncated envs to cells chosen by
@@ -262,7 +267,7 @@ class Archive:
             for d in found:
                 old = cells.get(d["key"])
                 if old is not None:
-                    if self.cfg.replace_better and d["score"] > old.score:
+                    if self._takes(old, d["score"]):
                         cells[d["key"]] = replace(old, snapshot=d["snapshot"], score=d["score"])
                     continue
                 cells[d["key"]] = _cell(d, restarts=None if r == own else 0)
