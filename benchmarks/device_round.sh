@@ -6,7 +6,8 @@
 # `train --resume` and the --set changes; the seed field is ignored). Each
 # trains until LIMIT s after the start less RESERVE s, for its policy to be evaluated
 # alone (64 new games x EVAL_STEPS) and exported; everything lands in $OUT/results.tgz
-# (logs, metrics.jsonl, heat-maps, eval.json, bundles) and each last checkpoint in $OUT.
+# (logs, metrics.jsonl, heat-maps, eval.json, bundles) and the last checkpoints in
+# $OUT/checkpoints.tgz.part* (compressed together, in parts under 16 MB).
 # SMALL=1 DEV=cpu runs a tiny version here, to check the script before spending a lease.
 set -u
 cd "$(dirname "$0")/.."
