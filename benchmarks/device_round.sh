@@ -54,11 +54,9 @@ done
 wait; el evaluated
 # every run's last checkpoint, compressed together (they shrink ~6x) and cut into parts
 # under the 16 MB a file back from the device may have, so each run can be continued
-# elsewhere: cat checkpoints.tgz.part* | tar xz  ->  NAME/latest.pt
-mkdir -p $R/ckpt
+# elsewhere: cat checkpoints.tgz.part* | tar xz  ->  NAME/checkpoints/latest.pt
+CKPTS=()
 for name in "${NAMES[@]}"; do
-  f=$R/"$name"/checkpoints/latest.pt
-  [ -f "$f" ] && mkdir -p $R/ckpt/"$name" && cp "$f" $R/ckpt/"$name"/
+  [ -f $R/"$name"/checkpoints/latest.pt ] && CKPTS+=("$name"/checkpoints/latest.pt)
 done
-tar czf - -C $R/ckpt . | split -b 15000000 -d - "$OUT/checkpoints.tgz.part"
-rm -rf $R/ckpt
+[ ${#CKPTS[@]} -gt 0 ] && tar czf - -C $R "${CKPTS[@]}" | split -b 15000000 -d - "$OUT/checkpoints.tgz.part"
