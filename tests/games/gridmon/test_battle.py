@@ -4,8 +4,9 @@ experience, trainer victories, badges, blackout and the champion."""
 import math
 
 import numpy as np
+import pytest
 
-from pocketrl.games.gridmon.config import GridmonConfig
+from pocketrl.games.gridmon.config import REWARD_COMPONENTS, GridmonConfig, RewardWeights
 from pocketrl.games.gridmon.core import constants as C
 from pocketrl.games.gridmon.core.battle import damage
 from pocketrl.games.gridmon.core.rules import seed_rng, stat
@@ -13,7 +14,7 @@ from pocketrl.games.gridmon.core.state import allocate, make_state_tuple, state_
 from pocketrl.games.gridmon.core.tables import pack_world
 from pocketrl.games.gridmon.world.load import load_world
 
-from .conftest import TEST_DATA, act, pos, put
+from .conftest import TEST_DATA, act, pos, put, tiny_env
 
 
 def _wild(env, i=0):
@@ -192,3 +193,31 @@ def test_blackout_returns_to_last_healer_keeping_progress(env):
     full = stat(env.tables, int(a["p_species"][0, 0]), int(a["p_level"][0, 0]), 0)
     assert a["p_hp"][0, 0] == full
     assert env.info["reward/blackout"][0] < 0
+
+
+@pytest.mark.parametrize("scope, paid", [("party", 0.25), ("monster", 1.0)])
+def test_level_scope_decides_what_a_weak_monsters_level_pays(scope, paid):
+    """level_cap = 10 and a party of a level-20 lead and a level-5 second: the second's
+    level up pays a quarter when the cap is on the party's sum (25 > 10) and the full
+    rate when it is on each monster (5 < 10)."""
+    rewards = RewardWeights(level=1.0, level_cap=10, level_scope=scope)
+    env = tiny_env(rewards=rewards)
+    a = env.arrays
+    a["p_level"][0, 0] = 20
+    a["p_species"][0, 1] = env.world.monsters.species_id("sprout")
+    a["p_level"][0, 1] = 5
+    a["p_exp"][0, 1] = 6**3 - 1  # one point short of level 6
+    a["p_hp"][0, 1] = 10
+    a["p_moves"][0, 1, 0] = env.world.monsters.move_names.index("nip")
+    a["active"][0] = 1
+    a["level_score"][0] = 10 + 15 / 4 if scope == "party" else 10 + 10 / 4 + 5
+    _wild(env)
+    a["e_hp"][0, 0] = 1
+    act(env, C.UP)
+    assert a["p_level"][0, 1] == 6
+    assert a["parts"][0, REWARD_COMPONENTS.index("level")] == pytest.approx(paid)
+
+
+def test_level_scope_must_be_named():
+    with pytest.raises(ValueError, match="level_scope must be one of party, monster"):
+        GridmonConfig(rewards=RewardWeights(level_scope="team")).validate()

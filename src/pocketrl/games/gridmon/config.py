@@ -15,6 +15,8 @@ REWARD_COMPONENTS = (
     "champion",
 )
 
+LEVEL_SCOPES = ("party", "monster")
+
 
 @dataclass
 class RewardWeights:
@@ -27,7 +29,7 @@ class RewardWeights:
     badge: float = 5.0
     """Per new badge."""
     level: float = 0.5
-    """Per unit of capped growth of the party's level sum (see ``level_cap``)."""
+    """Per unit of capped level growth (see ``level_cap`` and ``level_scope``)."""
     catch: float = 1.0
     """Per species caught for the first time in this game."""
     heal: float = 1.0
@@ -37,7 +39,12 @@ class RewardWeights:
     champion: float = 20.0
     """For beating the champion."""
     level_cap: int = 30
-    """Party level sum above which level growth is rewarded at a quarter rate."""
+    """Level above which growth is rewarded at a quarter rate (of the party's sum, or of
+    each monster: ``level_scope``)."""
+    level_scope: str = "party"
+    """What ``level_cap`` caps: ``party``, the party's level sum (growth of any monster
+    pays alike); ``monster``, each monster's own level (a level on a weak monster pays
+    the full rate while the strongest's pays a quarter, so the team is trained)."""
 
 
 @dataclass
@@ -62,7 +69,14 @@ class GridmonConfig:
             )
         if self.rewards.level_cap < 0:
             raise ValueError(f"env.rewards.level_cap must be >= 0, got {self.rewards.level_cap}")
+        if self.rewards.level_scope not in LEVEL_SCOPES:
+            raise ValueError(
+                f"env.rewards.level_scope must be one of {', '.join(LEVEL_SCOPES)}, "
+                f"got {self.rewards.level_scope!r}"
+            )
         for f in fields(self.rewards):
+            if f.name == "level_scope":
+                continue
             v = getattr(self.rewards, f.name)
             if not isinstance(v, (int, float)) or v != v:
                 raise ValueError(f"env.rewards.{f.name} must be a number, got {v!r}")

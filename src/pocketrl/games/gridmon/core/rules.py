@@ -245,13 +245,18 @@ def visit(s, i, w, counts):
 
 @kernel
 def level_reward(s, i, w):
-    """Capped growth of the party's level sum: full rate up to level_cap, 1/4 beyond."""
-    total = 0
+    """Capped level growth: full rate up to level_cap, 1/4 beyond; the cap applies to the
+    party's level sum, or with level_each to each monster's level."""
+    cap = w.level_cap
+    total = 0.0
+    score = 0.0
     for k in range(C.MAX_PARTY):
         if s.p_species[i, k] >= 0:
-            total += s.p_level[i, k]
-    cap = w.level_cap
-    score = min(total, cap) + max(total - cap, 0.0) / 4.0
+            lv = float(s.p_level[i, k])
+            total += lv
+            score += min(lv, cap) + max(lv - cap, 0.0) / 4.0
+    if not w.level_each:
+        score = min(total, cap) + max(total - cap, 0.0) / 4.0
     if score > s.level_score[i]:
         s.parts[i, R_LEVEL] += score - s.level_score[i]
         s.level_score[i] = score
