@@ -29,7 +29,8 @@ MONSTER_FIELDS = (
 ).split()  # World.monsters
 KEY_MILESTONE_FIELDS = ("key_ability", "ms_kind", "ms_arg")  # World
 START_FIELDS = ("start",)  # the new-game scalars, see _start_scalars
-RUN_FIELDS = ("weights", "level_cap", "level_each", "horizon", "continue_on_truncate")  # GridmonConfig
+# GridmonConfig
+RUN_FIELDS = ("weights", "level_cap", "level_each", "horizon", "continue_on_truncate")
 
 WORLD_FIELDS = (
     *MAP_FIELDS,
