@@ -104,12 +104,18 @@ def test_run_from_wild_when_faster(env):
     assert env.arrays["battle"][0] == C.NO_BATTLE
 
 
-def test_switch_to_next_healthy(env):
+def _second_monster(env, level=5, hp=10):
+    """Put a sprout in party slot 1 of env 0."""
     a = env.arrays
     a["p_species"][0, 1] = env.world.monsters.species_id("sprout")
-    a["p_level"][0, 1] = 5
-    a["p_hp"][0, 1] = 10
+    a["p_level"][0, 1] = level
+    a["p_hp"][0, 1] = hp
     a["p_moves"][0, 1, 0] = env.world.monsters.move_names.index("nip")
+
+
+def test_switch_to_next_healthy(env):
+    a = env.arrays
+    _second_monster(env)
     _wild(env)
     act(env, C.START)
     assert a["active"][0] == 1
@@ -204,11 +210,8 @@ def test_level_scope_decides_what_a_weak_monsters_level_pays(scope, paid):
     env = tiny_env(rewards=rewards)
     a = env.arrays
     a["p_level"][0, 0] = 20
-    a["p_species"][0, 1] = env.world.monsters.species_id("sprout")
-    a["p_level"][0, 1] = 5
+    _second_monster(env)
     a["p_exp"][0, 1] = 6**3 - 1  # one point short of level 6
-    a["p_hp"][0, 1] = 10
-    a["p_moves"][0, 1, 0] = env.world.monsters.move_names.index("nip")
     a["active"][0] = 1
     a["level_score"][0] = 10 + 15 / 4 if scope == "party" else 10 + 10 / 4 + 5
     _wild(env)

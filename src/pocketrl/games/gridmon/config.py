@@ -75,7 +75,7 @@ class GridmonConfig:
                 f"got {self.rewards.level_scope!r}"
             )
         for f in fields(self.rewards):
-            if f.name == "level_scope":
+            if f.type == "str":  # level_scope, checked above
                 continue
             v = getattr(self.rewards, f.name)
             if not isinstance(v, (int, float)) or v != v:

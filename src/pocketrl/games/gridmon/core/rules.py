@@ -243,20 +243,24 @@ def visit(s, i, w, counts):
         s.parts[i, R_EXPLORE] += 1.0
 
 
+@kernel(inline=True)
+def capped(level, cap):
+    """Level growth as the level reward counts it: full rate up to cap, 1/4 beyond."""
+    return min(level, cap) + max(level - cap, 0.0) / 4.0
+
+
 @kernel
 def level_reward(s, i, w):
-    """Capped level growth: full rate up to level_cap, 1/4 beyond; the cap applies to the
-    party's level sum, or with level_each to each monster's level."""
-    cap = w.level_cap
+    """Pay the growth of the capped level score: of the party's level sum, or with
+    level_each the sum of each monster's capped level."""
     total = 0.0
     score = 0.0
     for k in range(C.MAX_PARTY):
         if s.p_species[i, k] >= 0:
-            lv = float(s.p_level[i, k])
-            total += lv
-            score += min(lv, cap) + max(lv - cap, 0.0) / 4.0
+            total += s.p_level[i, k]
+            score += capped(float(s.p_level[i, k]), w.level_cap)
     if not w.level_each:
-        score = min(total, cap) + max(total - cap, 0.0) / 4.0
+        score = capped(total, w.level_cap)
     if score > s.level_score[i]:
         s.parts[i, R_LEVEL] += score - s.level_score[i]
         s.level_score[i] = score
