@@ -191,7 +191,52 @@ def test_torchrun_trains_one_policy_with_rank_0_writing_and_printing(tmp_path):
     assert ck["world_size"] == 2 and ck["collector"]["global_step"] == 1024
     assert out.stdout.count("achieved after 1,024 env steps") == 1
     assert "16 envs x 16 steps x 2 rank(s)" in out.stderr + out.stdout
-    assert "torchrun --nproc_per_node=2 -m pocketrl train --resume" in out.stdout
+    # one machine: it continues as `pocketrl train --resume RUN ... --procs 2`
+    assert f"-m pocketrl train --resume {run} --steps 2048 --procs 2" in out.stdout
+
+
+def test_procs_trains_one_job_on_half_the_envs_each(tmp_path):
+    """``pocketrl train --procs 2`` (no torchrun to type): the config's 32 envs are split
+    16 + 16 over two ranks, one checkpoint; its next-steps line resumes with --procs."""
+    run = tmp_path / "run"
+    cmd = [sys.executable, "-m", "pocketrl", "train", "--no-progress", "--procs", "2"]
+    cmd += ["--preset", "toy", "--steps", "1024", "--run-dir", str(run)]
+    cmd += _sets(RUN + ["ppo.num_envs=32"])
+    env = {**os.environ}
+    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parents[2] / "src"), *sys.path])
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=180, env=env)
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-3000:]
+    ck = load_checkpoint(checkpoint_path(run))
+    assert ck["world_size"] == 2 and ck["collector"]["global_step"] == 1024
+    assert "16 envs x 16 steps x 2 rank(s)" in out.stderr + out.stdout
+    assert out.stdout.count("achieved after 1,024 env steps") == 1
+    assert f"train --resume {run} --minutes" not in out.stdout  # a --steps budget
+    assert f"train --resume {run} --steps 2048 --procs 2" in out.stdout
+
+
+def test_procs_splits_the_envs_and_refuses_what_it_cannot_run(monkeypatch, tmp_path):
+    import argparse
+
+    from pocketrl.commands.procs import check_procs, worker_argv
+    from pocketrl.commands.train import configure_parser
+
+    parser = argparse.ArgumentParser()
+    configure_parser(parser)
+    args = parser.parse_args(["--preset", "toy", "--procs", "2", "--seed", "5"])
+    cfg = make_config("toy", ["ppo.num_envs=12"])
+    argv = worker_argv(args, cfg, tmp_path / "r", 2, cores=8)
+    assert argv[:5] == ["train", "--preset", "toy", "--run-dir", str(tmp_path / "r")]
+    assert "--procs" not in argv and argv[argv.index("--seed") + 1] == "5"
+    assert argv[-4:] == ["--set", "ppo.num_envs=6", "--set", "torch_threads=4"]
+    mine = parser.parse_args(["--preset", "toy", "--procs", "2", "--set", "torch_threads=3"])
+    assert worker_argv(mine, cfg, tmp_path / "r", 2)[-2:] == ["--set", "ppo.num_envs=6"]
+    with pytest.raises(ConfigError, match="ppo.num_envs=12 does not split into 5"):
+        worker_argv(args, cfg, tmp_path / "r", 5)
+    with pytest.raises(ConfigError, match="1 or more"):
+        check_procs(0)
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    with pytest.raises(ConfigError, match="already runs under torchrun"):
+        check_procs(2)
 
 
 def test_elastic_restart_resumes_the_run_dir(tmp_path, monkeypatch):

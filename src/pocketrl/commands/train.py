@@ -31,6 +31,7 @@ from pocketrl.config import (
 from pocketrl.train.checkpoint import CheckpointError, checkpoint_path
 
 DEFAULT_PRESET = "gridmon-default"
+PROGRAM_ENV = "POCKETRL_PROGRAM"  # how --procs's launcher was spelled (see program())
 
 
 def add_parser(subparsers) -> None:
@@ -75,6 +76,14 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--device", default=None, help="cpu, cuda, cuda:N or auto")
     p.add_argument("--no-progress", action="store_true", help="no live progress line")
+    p.add_argument(
+        "--procs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="train with N processes on this machine (data-parallel, via torchrun); a new "
+        "run splits ppo.num_envs between them (default 1)",
+    )
     add_game_args(p, "default: the preset's; gridmon")
 
 
@@ -208,6 +217,8 @@ def run(args) -> int:
     from pocketrl.train import distributed
     from pocketrl.train.runner import Trainer
 
+    if args.procs != 1:
+        return _launch_procs(args)
     run_dir, ranks = None, distributed.Ranks()
     try:
         ranks = distributed.setup()
@@ -252,6 +263,19 @@ def run(args) -> int:
     return 1 if result.status == "nan" else 0
 
 
+def _launch_procs(args) -> int:
+    """``--procs N``: check the run here, then start it as N processes (commands.procs)."""
+    from pocketrl.commands.procs import check_procs, launch
+
+    try:
+        check_procs(args.procs)
+        cfg, run_dir, _ = _resolve(args)
+    except (ConfigError, CheckpointError, ValueError, FileNotFoundError) as e:
+        print(f"pocketrl train: error: {e}", file=sys.stderr)
+        return 2
+    return launch(args, cfg, run_dir)
+
+
 def _resolve(args):
     """(config, run dir, resume?) of this invocation, checked (rank 0 does this)."""
     cfg, run_dir = build_config(args)
@@ -263,7 +287,10 @@ def _resolve(args):
 def program() -> str:
     """How to spell ``pocketrl`` in a command to copy: ``pocketrl`` when this process is
     the script found on PATH, the script's path as typed (``.venv/bin/pocketrl``) when it
-    is another, else this interpreter with ``-m pocketrl``."""
+    is another, else this interpreter with ``-m pocketrl``. Processes that ``--procs``
+    started say what their launcher was called (``POCKETRL_PROGRAM``)."""
+    if os.environ.get(PROGRAM_ENV):
+        return os.environ[PROGRAM_ENV]
     argv0 = sys.argv[0] if sys.argv else ""
     if Path(argv0).name != "pocketrl":
         return f"{shlex.quote(_short(sys.executable))} -m pocketrl"
@@ -287,12 +314,16 @@ def next_steps(result, cfg) -> list[str]:
     from pocketrl.commands.eval import AGENT_DEFAULTS
 
     prog, run_dir = program(), shlex.quote(str(result.run_dir))
-    # a data-parallel run continues with as many ranks (its checkpoint holds each one's)
+    # a data-parallel run continues with as many ranks (its checkpoint holds each one's):
+    # --procs when they all ran on this machine, torchrun's own line when not
     n = getattr(result, "world_size", 1)
-    again = f"torchrun --nproc_per_node={n} -m pocketrl" if n > 1 else prog
+    local = int(os.environ.get("LOCAL_WORLD_SIZE", n) or n)
+    again, procs = prog, f" --procs {n}" if n > 1 and local == n else ""
+    if n > 1 and local != n:
+        again = f"torchrun --nproc_per_node={local} -m pocketrl"
     steps = []
     if result.status == "interrupted":
-        steps.append(("continue training", f"train --resume {run_dir}", again))
+        steps.append(("continue training", f"train --resume {run_dir}{procs}", again))
     envs, length = AGENT_DEFAULTS["policy"]
     what = "evaluate the last good policy" if result.status == "nan" else "evaluate the policy"
     steps.append((what, f"eval {run_dir} --envs {envs} --steps {length}", prog))
@@ -300,7 +331,7 @@ def next_steps(result, cfg) -> list[str]:
     if result.status == "done":
         budget = f" --steps {2 * result.global_step}" if cfg.total_steps else ""
         budget += f" --minutes {cfg.minutes:g}" if cfg.minutes else ""
-        steps.append(("train it further", f"train --resume {run_dir}{budget}", again))
+        steps.append(("train it further", f"train --resume {run_dir}{budget}{procs}", again))
     width = max((len(label) for label, _, _ in steps), default=0) + 1
     return ["next:"] + [f"  {(label + ':').ljust(width)}  {p} {cmd}" for label, cmd, p in steps]
 

@@ -175,9 +175,9 @@ class Trainer:
                 + (
                     "resume it without torchrun (or with one process)"
                     if saved == 1
-                    else f"resume it under torchrun with {saved} processes in all "
-                    f"(--nnodes x --nproc_per_node = {saved}, e.g. torchrun "
-                    f"--nproc_per_node={saved} -m pocketrl train --resume RUN_DIR)"
+                    else f"resume it with {saved} processes in all: on one machine "
+                    f"pocketrl train --resume RUN_DIR --procs {saved}, on several torchrun "
+                    f"with --nnodes x --nproc_per_node = {saved}"
                 )
             )
         try:
@@ -273,11 +273,10 @@ class Trainer:
         if self.stop_reason:
             status = "interrupted"
             n = self.ranks.world_size
-            launch = f"torchrun --nproc_per_node={n} -m pocketrl" if n > 1 else "pocketrl"
             message = (
                 f"{self.stop_reason}: checkpoint saved at step {col.global_step}; "
-                f"continue with: {launch} train --resume {self.run_dir}"
-                + (f" ({n} processes in all)" if n > 1 else "")
+                f"continue with: pocketrl train --resume {self.run_dir}"
+                + (f" --procs {n} (or torchrun, {n} processes in all)" if n > 1 else "")
             )
         if status != "nan":
             job = job_view(self.ranks, col)
