@@ -173,7 +173,7 @@ class Trainer:
                 f"{where} was written by a job of {saved} rank(s) and this job has {job}: "
                 "each rank's games are in the checkpoint and are not redistributed; "
                 + (
-                    "resume it without torchrun (or with one process)"
+                    "resume it as one process (without --procs or torchrun)"
                     if saved == 1
                     else f"resume it with {saved} processes in all: on one machine "
                     f"pocketrl train --resume RUN_DIR --procs {saved}, on several torchrun "
