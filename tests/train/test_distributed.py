@@ -292,3 +292,38 @@ def test_merged_archives_take_the_higher_scoring_state_of_a_key():
     views = [[(c.key, c.snapshot, c.score) for c in a.cells.values()] for a in archives]
     assert views[0] == views[1] and len(views[0]) == 1
     assert views[0][0][1:] == (games[1].snapshot([0])[0], 2.0)
+
+
+def test_ctrl_c_of_procs_saves_one_checkpoint_without_a_traceback(tmp_path):
+    """A terminal's Ctrl-C reaches the launcher and torchrun (their process group): the
+    training processes stop with a checkpoint and nothing prints a traceback."""
+    import signal
+    import time
+
+    run = tmp_path / "run"
+    cmd = [sys.executable, "-m", "pocketrl", "train", "--no-progress", "--procs", "2"]
+    cmd += ["--preset", "toy", "--steps", "100000000", "--run-dir", str(run)]
+    cmd += _sets(RUN + ["ppo.num_envs=32", "checkpoint_minutes=100"])
+    env = {**os.environ}
+    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parents[2] / "src"), *sys.path])
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+    metrics, deadline = run / "metrics.jsonl", time.time() + 120
+    while time.time() < deadline and not (
+        metrics.exists() and metrics.read_text().count("\n") >= 2
+    ):
+        time.sleep(0.2)
+    assert proc.poll() is None, proc.communicate()
+    os.killpg(proc.pid, signal.SIGINT)  # what the terminal does
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err[-3000:]
+    assert "Traceback" not in err and "SignalException" not in err
+    assert f"train --resume {run} --procs 2" in out
+    ck = load_checkpoint(checkpoint_path(run))
+    assert ck["world_size"] == 2 and ck["collector"]["global_step"] > 0

@@ -17,8 +17,10 @@ second thread.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+from pathlib import Path
 
 from pocketrl.config import ConfigError
 
@@ -73,18 +75,55 @@ def worker_argv(args, cfg, run_dir, procs: int, cores: int | None = None) -> lis
 
 def launch(args, cfg, run_dir) -> int:
     """Run this training as ``args.procs`` processes under torchrun; returns its status.
-    Ctrl-C reaches the processes too (they stop with a checkpoint); this waits for them."""
+
+    Signals: torchrun runs in a session of its own, as it starts each training process,
+    so a terminal's Ctrl-C reaches this launcher alone (torchrun, given one, stops with a
+    traceback after passing it on). The launcher passes it to the training processes,
+    which stop at the next rollout boundary with a checkpoint; torchrun then ends
+    quietly. A second Ctrl-C, one during start-up (before the processes listen), or a
+    SIGTERM / SIGHUP of the launcher sends SIGTERM on: stop now."""
+    from pocketrl.commands.train import PROGRAM_ENV, program
+
     procs = args.procs
     cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone"]
     cmd += [f"--nproc_per_node={procs}", "-m", "pocketrl", *worker_argv(args, cfg, run_dir, procs)]
-    from pocketrl.commands.train import PROGRAM_ENV, program
-
     # torchrun warns and sets OMP_NUM_THREADS=1 when it is unset; torch_threads rules here.
     # The processes print the commands to run next as this launcher was spelled.
     env = {"OMP_NUM_THREADS": "1", **os.environ, PROGRAM_ENV: program()}
-    child = subprocess.Popen(cmd, env=env)
-    while True:
+    child = subprocess.Popen(cmd, env=env, start_new_session=True)
+
+    def stop_now(*_) -> None:
+        _signal([*_children(child.pid), child.pid], signal.SIGTERM)
+
+    saved = {s: signal.signal(s, stop_now) for s in (signal.SIGTERM, signal.SIGHUP)}
+    interrupts = 0
+    try:
+        while True:
+            try:
+                return child.wait()
+            except KeyboardInterrupt:
+                interrupts += 1
+                workers = _children(child.pid)
+                if interrupts == 1 and workers:
+                    _signal(workers, signal.SIGINT)
+                else:
+                    stop_now()
+    finally:
+        for s, handler in saved.items():
+            signal.signal(s, handler)
+
+
+def _children(pid: int) -> list[int]:
+    """The processes ``pid`` started (Linux: /proc), [] where that cannot be read."""
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except (OSError, ValueError):
+        return []
+
+
+def _signal(pids: list[int], sig: signal.Signals) -> None:
+    for pid in pids:
         try:
-            return child.wait()
-        except KeyboardInterrupt:
-            continue  # the processes got it too and are writing their checkpoint
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            pass  # it ended already
