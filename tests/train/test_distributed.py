@@ -169,11 +169,16 @@ def test_only_rank_0_writes(two_ranks):
 
 
 # --- the command under torchrun ---------------------------------------------------------
+def _env() -> dict[str, str]:
+    """This environment, with the checkout's src first on the path of child processes."""
+    src = str(Path(__file__).parents[2] / "src")
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([src, *sys.path])}
+
+
 def _torchrun(*args: str) -> subprocess.CompletedProcess:
     cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2"]
     cmd += ["-m", "pocketrl", "train", "--no-progress", *args]
-    env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parents[2] / "src"), *sys.path])
+    env = {**_env(), "OMP_NUM_THREADS": "1"}
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=180, env=env)
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-3000:]
     return out
@@ -202,8 +207,7 @@ def test_procs_trains_one_job_on_half_the_envs_each(tmp_path):
     cmd = [sys.executable, "-m", "pocketrl", "train", "--no-progress", "--procs", "2"]
     cmd += ["--preset", "toy", "--steps", "1024", "--run-dir", str(run)]
     cmd += _sets(RUN + ["ppo.num_envs=32"])
-    env = {**os.environ}
-    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parents[2] / "src"), *sys.path])
+    env = _env()
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=180, env=env)
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-3000:]
     ck = load_checkpoint(checkpoint_path(run))
@@ -304,8 +308,7 @@ def test_ctrl_c_of_procs_saves_one_checkpoint_without_a_traceback(tmp_path):
     cmd = [sys.executable, "-m", "pocketrl", "train", "--no-progress", "--procs", "2"]
     cmd += ["--preset", "toy", "--steps", "100000000", "--run-dir", str(run)]
     cmd += _sets(RUN + ["ppo.num_envs=32", "checkpoint_minutes=100"])
-    env = {**os.environ}
-    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parents[2] / "src"), *sys.path])
+    env = _env()
     proc = subprocess.Popen(
         cmd,
         stdout=subprocess.PIPE,
