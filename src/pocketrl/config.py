@@ -144,6 +144,11 @@ class TrainConfig:
     """Minutes between periodic checkpoints (a final one is always written)."""
     log_seconds: float = 5.0
     """Seconds between metric records (metrics.jsonl, TensorBoard)."""
+    init_from: str = ""
+    """Fine-tuning: a run dir (or its ``checkpoints/latest.pt``) whose policy weights a new
+    run starts from. Only the weights carry over: the optimizer, the games, the archive and
+    the counters start fresh, and the policy settings must match that run's. Empty: a new
+    policy."""
     heatmap_minutes: float = 2.0
     """Minutes between writes of ``heatmap.png`` (this invocation's visits over the whole
     world, gridmon only) while training; 0 turns it off. Runs shorter than this write

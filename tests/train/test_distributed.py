@@ -234,6 +234,9 @@ def test_procs_splits_the_envs_and_refuses_what_it_cannot_run(monkeypatch, tmp_p
     assert argv[-4:] == ["--set", "ppo.num_envs=6", "--set", "torch_threads=4"]
     mine = parser.parse_args(["--preset", "toy", "--procs", "2", "--set", "torch_threads=3"])
     assert worker_argv(mine, cfg, tmp_path / "r", 2)[-2:] == ["--set", "ppo.num_envs=6"]
+    tune = parser.parse_args(["--preset", "toy", "--procs", "2", "--init-from", "runs/a"])
+    argv = worker_argv(tune, cfg, tmp_path / "r", 2)
+    assert argv[argv.index("--init-from") + 1] == "runs/a"  # every process fine-tunes it
     with pytest.raises(ConfigError, match="ppo.num_envs=12 does not split into 5"):
         worker_argv(args, cfg, tmp_path / "r", 5)
     with pytest.raises(ConfigError, match="1 or more"):

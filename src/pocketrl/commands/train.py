@@ -12,6 +12,7 @@ the run in ``--run-dir`` from its latest checkpoint, as ``--resume`` would.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shlex
 import shutil
@@ -28,7 +29,7 @@ from pocketrl.config import (
     load_config,
     make_config,
 )
-from pocketrl.train.checkpoint import CheckpointError, checkpoint_path
+from pocketrl.train.checkpoint import CheckpointError, checkpoint_path, init_source
 
 DEFAULT_PRESET = "gridmon-default"
 PROGRAM_ENV = "POCKETRL_PROGRAM"  # how --procs's launcher was spelled (see program())
@@ -74,6 +75,14 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
         metavar="RUN_DIR",
         help="continue the run in RUN_DIR from its latest checkpoint",
     )
+    p.add_argument(
+        "--init-from",
+        type=Path,
+        default=None,
+        metavar="RUN_DIR",
+        help="fine-tune: a new run that starts from the policy weights of RUN_DIR's latest "
+        "checkpoint (games, optimizer and archive start fresh)",
+    )
     p.add_argument("--device", default=None, help="cpu, cuda, cuda:N or auto")
     p.add_argument("--no-progress", action="store_true", help="no live progress line")
     p.add_argument(
@@ -98,12 +107,15 @@ def build_config(args):
         extra.append(f"seed={args.seed}")
     if args.device is not None:
         extra.append(f'device="{args.device}"')
+    if args.init_from is not None:
+        extra.append(f"init_from={json.dumps(str(args.init_from))}")
     extra += game_overrides(args)
     args = _elastic_resume(args)
     if args.resume is not None:
-        if args.preset or args.run_dir:
+        if args.preset or args.run_dir or args.init_from:
             raise ConfigError(
-                "--resume continues a run with its saved config; drop --preset/--run-dir"
+                "--resume continues a run with its saved config and weights; drop "
+                "--preset/--run-dir/--init-from"
             )
         if args.resume.is_file():
             raise ConfigError(
@@ -143,7 +155,13 @@ def _elastic_resume(args):
         )
     if elastic_restart() and checkpoint_path(args.run_dir).exists():
         return argparse.Namespace(
-            **{**vars(args), "resume": args.run_dir, "run_dir": None, "preset": None}
+            **{
+                **vars(args),
+                "resume": args.run_dir,
+                "run_dir": None,
+                "preset": None,
+                "init_from": None,
+            }
         )
     return args
 
@@ -280,6 +298,8 @@ def _resolve(args):
     """(config, run dir, resume?) of this invocation, checked (rank 0 does this)."""
     cfg, run_dir = build_config(args)
     check_policy_size(cfg)
+    if cfg.init_from:
+        init_source(cfg.init_from)  # a missing checkpoint is said before anything starts
     resume = args.resume is not None or checkpoint_path(run_dir).exists()
     return cfg, run_dir, resume
 

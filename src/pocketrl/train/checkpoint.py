@@ -57,3 +57,33 @@ def load_checkpoint(path: Path) -> dict:
             f"version {VERSION}"
         )
     return data
+
+
+def init_source(name: str) -> Path:
+    """The checkpoint file that ``init_from`` names: a run dir or a checkpoint file."""
+    path = Path(name)
+    found = path if path.is_file() else checkpoint_path(path)
+    if not found.is_file():
+        raise CheckpointError(
+            f"init_from={name!r}: no checkpoint there (looked for {found}); give a run dir "
+            "that holds checkpoints/latest.pt, or the .pt file itself"
+        )
+    return found
+
+
+def load_init_weights(name: str, milestones: list[str], policy_config: dict) -> dict:
+    """The policy weights (a state dict) that a fine-tuning run starts from, checked to be
+    for the same game and world and the same policy settings."""
+    path = init_source(name)
+    data = load_checkpoint(path)
+    if data.get("milestones") != list(milestones):
+        raise CheckpointError(f"init_from: {path} was trained on another game or world")
+    theirs = data.get("config", {}).get("policy", {})
+    differ = sorted(k for k in policy_config if k in theirs and theirs[k] != policy_config[k])
+    if differ:
+        shown = ", ".join(f"policy.{k}={theirs[k]!r} (here {policy_config[k]!r})" for k in differ)
+        raise CheckpointError(
+            f"init_from: {path} holds a policy with other settings: {shown}; set them to "
+            "match to fine-tune it"
+        )
+    return data["model"]

@@ -116,6 +116,12 @@ class Trainer:
         self.stop_reason: str | None = None
         self.ckpt_path = ckpt.checkpoint_path(self.run_dir)
         resume_step = None
+        if cfg.init_from and not resume and self.is_main:
+            self.policy.load_state_dict(
+                ckpt.load_init_weights(
+                    cfg.init_from, list(self.game.milestones), to_dict(cfg)["policy"]
+                )
+            )
         if resume:
             self._load(self.ranks.on_main(lambda: ckpt.load_checkpoint(self.ckpt_path)))
             resume_step = self.collector.global_step
