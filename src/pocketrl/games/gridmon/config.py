@@ -57,6 +57,12 @@ class GridmonConfig:
     """Steps per episode before truncation (which clears the exploration memory)."""
     on_truncate: str = "reset"
     """At truncation: ``reset`` starts a new game, ``continue`` keeps the game state."""
+    stagger: bool = False
+    """Spread the first episodes: env i of n starts its first clock at i / n of the
+    horizon, so the envs truncate one after another instead of all at once and each
+    rollout holds every stage of the game (without it, envs that never leave their games
+    early all play the same stage, and the policy learns one stage at a time). Later
+    episodes are whole."""
     rewards: RewardWeights = field(default_factory=RewardWeights)
 
     def validate(self) -> None:

@@ -105,6 +105,10 @@ class GridmonEnv:
         seeds = np.arange(self.num_envs, dtype=np.int64) + np.int64(self.seed)
         self.visit_counts[:] = 0
         reset_batch(self.state, self.tables, seeds, self.visit_counts, self._obs_t)
+        if self.config.stagger:
+            ids = np.arange(self.num_envs)
+            self.arrays["t"][ids] = ids * self.config.horizon // self.num_envs
+            write_obs_batch(self.state, self.tables, ids, self._obs_t)
         np.greater_equal(self.arrays["ms_step"], 0, out=self.info["milestones"])
         return self.obs
 
