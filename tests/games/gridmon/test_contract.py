@@ -101,6 +101,23 @@ def test_truncation_can_continue_the_game():
     assert env.arrays["game_t"][0] == 3
 
 
+def test_stagger_spreads_the_first_truncations_and_keeps_later_episodes_whole():
+    def truncations(env, steps):
+        seen = {i: [] for i in range(env.num_envs)}
+        for t in range(1, steps + 1):
+            _, _, _, trunc, _ = env.step(np.zeros(env.num_envs, np.int64))
+            for i in np.flatnonzero(trunc):
+                seen[int(i)].append(t)
+        return seen
+
+    together = truncations(tiny_env(4, horizon=8), 16)
+    assert all(v == [8, 16] for v in together.values())
+    env = tiny_env(4, horizon=8, stagger=True)
+    assert env.obs["state"][:, O_TIME].tolist() == pytest.approx([0, 0.25, 0.5, 0.75])
+    spread = truncations(env, 16)
+    assert spread == {0: [8, 16], 1: [6, 14], 2: [4, 12], 3: [2, 10]}
+
+
 def test_bad_actions_raise_clear_errors():
     env = tiny_env(2)
     with pytest.raises(ValueError, match="shape"):
