@@ -73,3 +73,11 @@ def test_the_cli_says_what_is_wrong_before_training(tmp_path, source, capsys):
     assert not (tmp_path / "a").exists()
     assert main(["train", "--resume", str(source), "--init-from", str(source)]) == 2
     assert "drop --preset/--run-dir/--init-from" in capsys.readouterr().err
+
+
+def test_the_cli_records_the_source_as_an_absolute_path(tmp_path, source, monkeypatch):
+    monkeypatch.chdir(source.parent)
+    run = tmp_path / "ft"
+    argv = ["train", "--preset", "toy", "--steps", "256", "--run-dir", str(run)]
+    assert main(argv + ["--set", "ppo.num_envs=16", "--init-from", source.name]) == 0
+    assert load_config(run / "config.toml").init_from == str(source.resolve())

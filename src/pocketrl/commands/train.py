@@ -298,9 +298,10 @@ def _resolve(args):
     """(config, run dir, resume?) of this invocation, checked (rank 0 does this)."""
     cfg, run_dir = build_config(args)
     check_policy_size(cfg)
-    if cfg.init_from:
-        init_source(cfg.init_from)  # a missing checkpoint is said before anything starts
     resume = args.resume is not None or checkpoint_path(run_dir).exists()
+    if cfg.init_from and not resume:  # a resumed run has its own weights
+        init_source(cfg.init_from)  # a missing checkpoint is said before anything starts
+        cfg.init_from = str(Path(cfg.init_from).resolve())  # config.toml names it wherever run
     return cfg, run_dir, resume
 
 
