@@ -98,11 +98,14 @@ def load_target(args: argparse.Namespace) -> Choice:
 
 def game_config(choice: Choice, horizon: int):
     """A copy of the chosen game's settings for playing ``horizon`` steps without a
-    restart (truncation then continues the game)."""
+    restart (truncation then continues the game), every game from its first step (a
+    run's ``stagger``, a training device, is dropped)."""
     cfg = copy.deepcopy(choice.config.game_config)
     cfg.horizon = horizon
     if hasattr(cfg, "on_truncate"):  # the toy game always starts over
         cfg.on_truncate = "continue"
+    if hasattr(cfg, "stagger"):
+        cfg.stagger = False
     return cfg
 
 
