@@ -59,7 +59,7 @@ def worker_argv(args, cfg, run_dir, procs: int, cores: int | None = None) -> lis
         ("--preset", args.preset),
         ("--run-dir", run_dir if args.resume is None else None),
         ("--resume", args.resume),
-        ("--init-from", getattr(args, "init_from", None)),
+        ("--init-from", args.init_from),
         ("--steps", args.steps),
         ("--minutes", args.minutes),
         ("--seed", args.seed),

@@ -107,7 +107,7 @@ class GridmonEnv:
         reset_batch(self.state, self.tables, seeds, self.visit_counts, self._obs_t)
         if self.config.stagger:
             ids = np.arange(self.num_envs)
-            self.arrays["t"][ids] = ids * self.config.horizon // self.num_envs
+            self.arrays["t"][:] = ids * self.config.horizon // self.num_envs
             write_obs_batch(self.state, self.tables, ids, self._obs_t)
         np.greater_equal(self.arrays["ms_step"], 0, out=self.info["milestones"])
         return self.obs
