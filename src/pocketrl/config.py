@@ -142,6 +142,11 @@ class TrainConfig:
     """Wall-clock budget of this invocation in minutes; 0 means no time limit."""
     checkpoint_minutes: float = 5.0
     """Minutes between periodic checkpoints (a final one is always written)."""
+    snapshot_steps: int = 0
+    """Env steps between policy snapshots: each time the run's step count crosses a
+    multiple of this, the policy is also kept as ``checkpoints/step-NNNNNNNNNNN.pt`` (the
+    weights, config and counters; no optimizer, games or archive), which ``pocketrl eval``,
+    ``watch`` and ``--init-from`` take like a run dir. 0 keeps only ``latest.pt``."""
     log_seconds: float = 5.0
     """Seconds between metric records (metrics.jsonl, TensorBoard)."""
     init_from: str = ""
@@ -196,6 +201,7 @@ class TrainConfig:
             ("ppo.bptt_horizon", p.bptt_horizon, 1),
             ("explore.archive_size", self.explore.archive_size, 1),
             ("total_steps", self.total_steps, 0),
+            ("snapshot_steps", self.snapshot_steps, 0),
             ("torch_threads", self.torch_threads, 0),
             ("heatmap_minutes", self.heatmap_minutes, 0),
         ]:

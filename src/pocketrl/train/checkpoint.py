@@ -30,6 +30,11 @@ def checkpoint_path(run_dir: Path) -> Path:
     return Path(run_dir) / "checkpoints" / LATEST
 
 
+def snapshot_path(run_dir: Path, step: int) -> Path:
+    """Where a run keeps its policy snapshot of env step ``step`` (see snapshot_steps)."""
+    return Path(run_dir) / "checkpoints" / f"step-{step:011d}.pt"
+
+
 def save_checkpoint(path: Path, payload: dict) -> None:
     """Write ``payload`` (plain data + tensors) to ``path`` atomically."""
     data = {"format": FORMAT, "version": VERSION, **payload}

@@ -160,6 +160,24 @@ class Trainer:
             },
         )
 
+    def _snapshot_if_due(self, step_before: int) -> None:
+        """Keep the just-updated policy as a snapshot when this rollout's env steps
+        crossed a multiple of ``snapshot_steps`` (rank 0 writes; the weights are the same
+        on every rank)."""
+        every, step = self.cfg.snapshot_steps, self.collector.global_step
+        if not every or not self.is_main or step // every == step_before // every:
+            return
+        ckpt.save_checkpoint(
+            ckpt.snapshot_path(self.run_dir, step),
+            {
+                "config": to_dict(self.cfg),
+                "model": self.policy.state_dict(),
+                "global_step": step,
+                "counters": {"updates": self.updates, "train_seconds": self.train_seconds},
+                "milestones": list(self.game.milestones),
+            },
+        )
+
     def _rank_state(self) -> dict:
         """What this rank alone holds: its games, collector, archive view, RNG streams."""
         state = {
@@ -240,7 +258,9 @@ class Trainer:
                 if steps < self.storage.num_steps or stopping:
                     self.stop_reason = self.stop_reason or "stop on another rank"
                     break
+                step_before = col.global_step - steps * col.steps_per_step
                 self._learn()
+                self._snapshot_if_due(step_before)
                 now = time.perf_counter()
                 self.train_seconds = base_seconds + now - start
                 metrics = self._metrics(job, window, now, start)
