@@ -16,7 +16,9 @@ def test_a_snapshot_is_kept_each_time_the_step_count_crosses_a_multiple(tmp_path
     # 256 env steps per rollout: marks 300, 600, 900 are crossed by the rollouts ending
     # at 512, 768 and 1024
     run = tmp_path / "run"
-    train(make_config("toy", TINY + ["total_steps=1024", "snapshot_steps=300"]), run, progress=False)
+    train(
+        make_config("toy", TINY + ["total_steps=1024", "snapshot_steps=300"]), run, progress=False
+    )
     kept = sorted(p.name for p in (run / "checkpoints").glob("step-*.pt"))
     assert kept == [snapshot_path(run, s).name for s in (512, 768, 1024)]
     # the last one holds the weights the run ended with, and loads like a run dir
@@ -30,7 +32,9 @@ def test_a_snapshot_is_kept_each_time_the_step_count_crosses_a_multiple(tmp_path
     assert any(not torch.equal(early[k], v) for k, v in latest.items())
     ft = tmp_path / "ft"
     frozen = TINY + ["total_steps=256", "ppo.learning_rate=0"]
-    train(make_config("toy", frozen + [f'init_from="{snapshot_path(run, 512)}"']), ft, progress=False)
+    train(
+        make_config("toy", frozen + [f'init_from="{snapshot_path(run, 512)}"']), ft, progress=False
+    )
     tuned = load_checkpoint(checkpoint_path(ft))["model"]
     for k, v in early.items():
         torch.testing.assert_close(tuned[k], v, rtol=0, atol=0, msg=k)
