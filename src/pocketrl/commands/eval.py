@@ -180,14 +180,17 @@ def _sweep(args, choice, settings, envs: int, steps: int) -> int:
 
 
 def default_out(target: Path | None, agent: str, label: str, suffix: str = "") -> Path:
-    """TARGET/eval for a run dir; for a checkpoint file, eval-STEM next to it (so the
-    snapshots of one run, ``step-N.pt``, keep one eval each); else runs/eval-NAME-WORLD:
-    NAME the agent or the bundle's name, WORLD the gridmon world (e.g. main) or the game;
-    ``suffix`` (a search's settings) is appended."""
+    """TARGET/eval for a run dir, and next to a checkpoint file; a policy snapshot
+    (``step-N.pt``) gets eval-step-N beside it, so the snapshots of one run keep one eval
+    each; else runs/eval-NAME-WORLD: NAME the agent or the bundle's name, WORLD the
+    gridmon world (e.g. main) or the game; ``suffix`` (a search's settings) is appended."""
+    from pocketrl.train.checkpoint import is_snapshot
+
     if target is not None and target.suffix not in (".safetensors", ".json"):
         if target.is_dir():
             return target / f"eval{suffix}"
-        return target.parent / f"eval-{target.stem}{suffix}"
+        name = f"eval-{target.stem}" if is_snapshot(target) else "eval"
+        return target.parent / f"{name}{suffix}"
     name = target.stem if target is not None else agent
     return Path("runs") / f"eval-{name}-{label.split('/')[-1]}{suffix}"
 

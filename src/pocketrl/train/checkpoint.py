@@ -35,6 +35,12 @@ def snapshot_path(run_dir: Path, step: int) -> Path:
     return Path(run_dir) / "checkpoints" / f"step-{step:011d}.pt"
 
 
+def is_snapshot(path: Path) -> bool:
+    """Whether ``path`` is named like a policy snapshot (``snapshot_path``)."""
+    name = Path(path).name
+    return name.startswith("step-") and name.endswith(".pt") and name[5:-3].isdigit()
+
+
 def save_checkpoint(path: Path, payload: dict) -> None:
     """Write ``payload`` (plain data + tensors) to ``path`` atomically."""
     data = {"format": FORMAT, "version": VERSION, **payload}
