@@ -19,6 +19,7 @@ from pocketrl.atomic import atomic_write
 FORMAT = "pocketrl-checkpoint"
 VERSION = 1
 LATEST = "latest.pt"
+SNAPSHOT = "step-"  # policy snapshots: step-NNNNNNNNNNN.pt (TrainConfig.snapshot_steps)
 
 
 class CheckpointError(RuntimeError):
@@ -32,13 +33,14 @@ def checkpoint_path(run_dir: Path) -> Path:
 
 def snapshot_path(run_dir: Path, step: int) -> Path:
     """Where a run keeps its policy snapshot of env step ``step`` (see snapshot_steps)."""
-    return Path(run_dir) / "checkpoints" / f"step-{step:011d}.pt"
+    return Path(run_dir) / "checkpoints" / f"{SNAPSHOT}{step:011d}.pt"
 
 
 def is_snapshot(path: Path) -> bool:
     """Whether ``path`` is named like a policy snapshot (``snapshot_path``)."""
     name = Path(path).name
-    return name.startswith("step-") and name.endswith(".pt") and name[5:-3].isdigit()
+    digits = name[len(SNAPSHOT) : -len(".pt")]
+    return name.startswith(SNAPSHOT) and name.endswith(".pt") and digits.isdigit()
 
 
 def save_checkpoint(path: Path, payload: dict) -> None:

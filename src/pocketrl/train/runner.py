@@ -144,8 +144,7 @@ class Trainer:
         ckpt.save_checkpoint(
             self.ckpt_path,
             {
-                "config": to_dict(self.cfg),
-                "model": self.policy.state_dict(),
+                **self._policy_payload(),
                 "optimizer": self.optimizer.state_dict(),
                 **states[0],
                 "world_size": self.ranks.world_size,
@@ -156,9 +155,17 @@ class Trainer:
                     "train_seconds": self.train_seconds,
                     "learn_seconds": self.learn_seconds,
                 },
-                "milestones": list(self.game.milestones),
             },
         )
+
+    def _policy_payload(self) -> dict:
+        """What any checkpoint of this run holds for the policy alone: its config, its
+        weights and the game's milestones (eval, watch and ``init_from`` read these)."""
+        return {
+            "config": to_dict(self.cfg),
+            "model": self.policy.state_dict(),
+            "milestones": list(self.game.milestones),
+        }
 
     def _snapshot_if_due(self, step_before: int) -> None:
         """Keep the just-updated policy as a snapshot when this rollout's env steps
@@ -170,11 +177,9 @@ class Trainer:
         ckpt.save_checkpoint(
             ckpt.snapshot_path(self.run_dir, step),
             {
-                "config": to_dict(self.cfg),
-                "model": self.policy.state_dict(),
+                **self._policy_payload(),
                 "global_step": step,
                 "counters": {"updates": self.updates, "train_seconds": self.train_seconds},
-                "milestones": list(self.game.milestones),
             },
         )
 
@@ -249,6 +254,7 @@ class Trainer:
         try:
             (done,) = ranks.agree(self._budget_done(start))
             while not done:
+                step_before = col.global_step
                 steps = col.collect(self.storage, stop=local_stop)
                 share_archive(ranks, self.archive)
                 self.train_seconds = base_seconds + time.perf_counter() - start
@@ -258,7 +264,6 @@ class Trainer:
                 if steps < self.storage.num_steps or stopping:
                     self.stop_reason = self.stop_reason or "stop on another rank"
                     break
-                step_before = col.global_step - steps * col.steps_per_step
                 self._learn()
                 self._snapshot_if_due(step_before)
                 now = time.perf_counter()
