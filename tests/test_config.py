@@ -59,6 +59,8 @@ def test_overrides_are_typed():
         ("nosuch.key=1", ["nosuch"]),
         ("ppo.gamma=2", ["ppo.gamma", "[0, 1]"]),
         ("explore.fresh_fraction=1.5", ["explore.fresh_fraction", "[0, 1]"]),
+        ("explore.drill_fraction=-0.1", ["explore.drill_fraction", "[0, 1]"]),
+        ("explore.drill_steps=0", ["explore.drill_steps", ">= 1"]),
         ("ppo.num_minibatches=7", ["ppo.num_minibatches", "divide"]),
         ("env.horizon=0", ["env.horizon"]),
         ("env.on_truncate=sometimes", ["env.on_truncate"]),
@@ -83,6 +85,8 @@ def test_lstm_divisibility_and_anneal_need_budget():
         make_config(None, ["policy.lstm=true", "ppo.num_steps=10", "ppo.bptt_horizon=4"])
     with pytest.raises(ConfigError, match="anneal_lr"):
         make_config(None, ["ppo.anneal_lr=true", "total_steps=0"])
+    with pytest.raises(ConfigError, match=r"fresh_fraction \+ explore.drill_fraction.*<= 1"):
+        make_config(None, ["explore.fresh_fraction=0.6", "explore.drill_fraction=0.5"])
 
 
 def test_unknown_preset_and_bad_preset_file(tmp_path):

@@ -122,6 +122,17 @@ class ExploreConfig:
     the cell's state had, its state replaces the cell's. The score is the reward since the
     game began without the exploration part (levels, catches, heals, events, blackouts),
     so restarts land in the strongest state found at each key, not the first."""
+    drill_fraction: float = 0.0
+    """Share of the envs (the last ones of the batch) that drill the gates: a cell from
+    which an env went on to more milestones is a gate, and at each rollout boundary every
+    drilling env that has played ``drill_steps`` since it was last sent is restored into
+    a gate chosen by count (1/sqrt(1 + times chosen)), so the steps that open each
+    milestone are played again and again from states like the ones a game reaches, not
+    once by the first env through (Go-Explore's robustification, by repetition). The
+    archive's restarts and waves never move these envs; gates are kept before other
+    cells when the archive is full. 0 turns drills off."""
+    drill_steps: int = 2048
+    """Env steps a drilling env plays from a gate before it is sent to another."""
 
 
 @dataclass
@@ -200,6 +211,7 @@ class TrainConfig:
             ("ppo.update_epochs", p.update_epochs, 1),
             ("ppo.bptt_horizon", p.bptt_horizon, 1),
             ("explore.archive_size", self.explore.archive_size, 1),
+            ("explore.drill_steps", self.explore.drill_steps, 1),
             ("total_steps", self.total_steps, 0),
             ("snapshot_steps", self.snapshot_steps, 0),
             ("torch_threads", self.torch_threads, 0),
@@ -216,8 +228,16 @@ class TrainConfig:
             ("explore.restart_fraction", self.explore.restart_fraction),
             ("explore.frontier_fraction", self.explore.frontier_fraction),
             ("explore.fresh_fraction", self.explore.fresh_fraction),
+            ("explore.drill_fraction", self.explore.drill_fraction),
         ]:
             _check(0.0 <= v <= 1.0, key, "in [0, 1]", v)
+        e = self.explore
+        _check(
+            e.fresh_fraction + e.drill_fraction <= 1.0,
+            "explore.fresh_fraction + explore.drill_fraction",
+            "<= 1 (fresh envs are the first of the batch, drilling ones the last)",
+            e.fresh_fraction + e.drill_fraction,
+        )
         _check(
             self.explore.restart_select in ("best", "count"),
             "explore.restart_select",

@@ -301,6 +301,26 @@ def test_merged_archives_take_the_higher_scoring_state_of_a_key():
     assert views[0][0][1:] == (games[1].snapshot([0])[0], 2.0)
 
 
+def test_a_gate_found_on_one_rank_is_a_gate_on_every_rank():
+    cfg = ExploreConfig(drill_fraction=0.5)
+    games = [ToyGame(2, seed=r * SEED_STRIDE) for r in range(2)]
+    archives = [Archive(cfg, 2, 2, np.random.default_rng(r)) for r in range(2)]
+    none, done, one = np.zeros((2, 2), bool), np.zeros(2, bool), np.ones(2, np.int64)
+    for r, a in enumerate(archives):  # both ranks make the cell (no milestone, 1 event)
+        a.start_sharing()
+        a.observe(games[r], none, done, r, events=one)
+    shared = [a.new_cells() for a in archives]
+    for r, a in enumerate(archives):
+        a.merge(shared, own=r)
+    halfway = np.array([[True, False], [False, False]])
+    archives[1].observe(games[1], halfway, done, 5, events=one)  # rank 1 goes on from it
+    shared = [a.new_cells() for a in archives]
+    for r, a in enumerate(archives):
+        a.merge(shared, own=r)
+    views = [[(c.key, c.gate) for c in a.cells.values()] for a in archives]
+    assert views[0] == views[1] and [g for _, g in views[0]] == [True, False]
+
+
 def test_ctrl_c_of_procs_saves_one_checkpoint_without_a_traceback(tmp_path):
     """A terminal's Ctrl-C reaches the launcher and torchrun (their process group): the
     training processes stop with a checkpoint and nothing prints a traceback."""

@@ -212,3 +212,45 @@ def test_replace_better_keeps_the_highest_scoring_state_at_each_key():
     assert b.best.score == 2.0 and b.replaced == 1 and list(b._score) == list(a._score)
     with pytest.raises(ValueError, match="replace_better"):
         a.observe(game, half, done, 6)
+
+
+def test_drills_send_the_last_envs_to_the_cells_milestones_were_reached_from():
+    game = ToyGame(4)
+    cfg = ExploreConfig(restart_fraction=1.0, frontier_fraction=1.0, drill_fraction=0.5)
+    cfg.drill_steps, cfg.archive_size = 3, 2
+    archive = Archive(cfg, 4, 2, np.random.default_rng(0))
+    none, done, ones = np.zeros((4, 2), bool), np.zeros(4, bool), np.ones(4, np.int64)
+    _walk_right(game, 3)
+    archive.observe(game, none, done, 1, events=ones)  # cell (no milestone, 1 event)
+    before = archive.best
+    obs = {k: v.copy() for k, v in game.obs.items()}
+    assert len(archive.drill(game, obs)) == 0  # no gate yet: the drilling envs play on
+    _walk_right(game, 1)
+    halfway = none.copy()
+    halfway[0, 0] = True  # env 0 goes on from that cell's key to a milestone
+    archive.observe(game, halfway, done, 2, events=ones)
+    assert [c.key for c in archive.gates] == [before.key]
+    # a higher-ranked cell than the gate arrives in a full archive: a plain cell goes first
+    archive.observe(game, halfway, done, 3, events=np.array([1, 2, 1, 1]))
+    assert len(archive.cells) == 2 and archive.gates[0].key == before.key
+    fresh = ToyGame(4)
+    obs = {k: v.copy() for k, v in fresh.obs.items()}
+    assert list(archive.drill(fresh, obs)) == [2, 3]
+    assert fresh.snapshot([2, 3]) == [before.snapshot] * 2
+    np.testing.assert_array_equal(obs["pos"][[2, 3], 0], 3)  # observations follow
+    assert len(archive.drill(fresh, obs)) == 0  # drill_steps not played yet
+    for step in range(3):
+        archive.observe(fresh, halfway, done, 4 + step, events=ones)
+    assert list(archive.drill(fresh, obs)) == [2, 3] and archive.drills == 4
+    # restarts and waves never move the drilling envs
+    assert sorted(archive.frontier_wave(fresh, obs)) == [0, 1]
+    assert sorted(archive.restart(fresh, np.ones(4, bool), obs)) == [0, 1]
+    b = Archive(cfg, 4, 2, np.random.default_rng(1))
+    b.load_state_dict(archive.state_dict())
+    assert [c.key for c in b.gates] == [before.key] and b.drills == 4
+    assert len(b.drill(fresh, obs)) == 0  # the drill clocks came back too
+    # without drills no cell is made a gate (the archive behaves as before)
+    off = Archive(ExploreConfig(), 4, 2, np.random.default_rng(0))
+    off.observe(game, none, done, 1, events=ones)
+    off.observe(game, halfway, done, 2, events=ones)
+    assert not off.gates

@@ -80,3 +80,34 @@ def test_restarts_in_the_ending_step_do_not_fake_milestones():
     collector.collect(RolloutStorage(game.obs_spec, 8, 4))
     assert collector.window["restarts"] > 0  # envs truncated and were restored
     assert collector.milestone_first_step == [-1, -1]
+
+
+def test_drilling_envs_begin_each_rollout_at_a_gate_as_a_new_episode():
+    """At a rollout boundary the drilling envs (the last of the batch) are sent to a gate:
+    the rollout stores the gate's observation for them and marks their first step as an
+    episode start (no value flows back into the game they left)."""
+    from pocketrl.config import ExploreConfig
+    from pocketrl.train.explore import Archive
+
+    torch.manual_seed(0)
+    game = ToyGame(4)
+    cfg = PolicyConfig(hidden=8, embed_dim=2, conv_channels=2, state_hidden=4)
+    policy = Policy(game.obs_spec, game.obs_vocab, game.num_actions, cfg)
+    with torch.no_grad():  # stands still
+        policy.actor.bias.fill_(-50.0)
+        policy.actor.bias[0] = 50.0
+    archive = Archive(ExploreConfig(drill_fraction=0.5), 4, 2, np.random.default_rng(0))
+    collector = Collector(game, policy, archive, "cpu", 0)
+    storage = RolloutStorage(game.obs_spec, 4, 4)
+    collector.collect(storage)  # no gate yet: nobody is moved
+    gate_game = ToyGame(4)
+    for _ in range(2):
+        gate_game.step(np.full(4, RIGHT))
+    none, done, one = np.zeros((4, 2), bool), np.zeros(4, bool), np.ones(4, np.int64)
+    archive.observe(gate_game, none, done, 8, events=one)  # a cell at x = 2 ...
+    archive.observe(gate_game, np.array([[True, False]] + [[False, False]] * 3), done, 9, one)
+    assert len(archive.gates) == 1  # ... that env 0 went on from to a milestone
+    collector.collect(storage)
+    np.testing.assert_array_equal(storage.starts[0].numpy(), [0, 0, 1, 1])
+    np.testing.assert_array_equal(storage.obs_np["pos"][0][:, 0], [0, 0, 2, 2])
+    assert collector.window["restarts"] == 2

@@ -32,6 +32,14 @@ Envs go back to the archive in two ways:
 With ``fresh_fraction`` > 0 the first envs of the batch are never moved (no restart, no
 wave): they play every episode from a new game, so the start stays practised.
 
+With ``drill_fraction`` > 0 the last envs of the batch drill the gates. When an env's
+milestone set grows, the cell of the key it held just before (if kept) becomes a *gate*:
+a state from which the next milestone was reached. At each rollout boundary every
+drilling env that has played ``drill_steps`` since it was last sent goes to a gate chosen
+by count, so the way through each gate is played many times from states a game reaches
+before it, not once by the first env through (which the waves then copy past it). Gates
+are dropped last when the archive is full.
+
 An env sent to a cell keeps the episode clock the cell was saved with, or, with
 ``restart_clock``, starts a new one there (a whole horizon to explore from the cell).
 The other envs keep playing, and start a new game at truncation.
@@ -67,6 +75,7 @@ class Cell:
     events: int = 0
     place: int = 0  # the map of the env when the cell was made (part of the key with key_map)
     score: float = 0.0  # the game's reward since it began, exploration excepted
+    gate: bool = False  # some env went on from this cell's key to more milestones
 
     @property
     def rank(self) -> tuple:
@@ -87,7 +96,11 @@ class Archive:
         self._score = np.zeros(num_envs, np.float64)  # each env's score (module docstring)
         self.replaced = 0  # cells whose state a higher-scoring env replaced
         self._ms_bytes = (num_milestones + 7) // 8  # the milestone part of a key
-        self.movable = np.arange(num_envs) >= round(cfg.fresh_fraction * num_envs)
+        index = np.arange(num_envs)
+        self.drilling = index >= num_envs - round(cfg.drill_fraction * num_envs)
+        self.movable = (index >= round(cfg.fresh_fraction * num_envs)) & ~self.drilling
+        self._drill_left = np.zeros(num_envs, np.int64)  # steps until the next drill
+        self.drills = 0  # envs sent to gates so far
         self.frontier_count = 0  # milestones of the cell of the last frontier wave
         self.waves = 0  # frontier waves so far
         self._shared: dict[bytes, Cell] | None = None  # the archive at the last merge
@@ -97,6 +110,24 @@ class Archive:
     def best(self) -> Cell | None:
         """The highest-ranked cell, or None when empty."""
         return max(self.cells.values(), key=lambda c: c.rank, default=None)
+
+    @property
+    def gates(self) -> list[Cell]:
+        """The cells some env went on from to more milestones."""
+        return [c for c in self.cells.values() if c.gate]
+
+    def _key(self, row: np.ndarray, n_events: int, place: int) -> bytes:
+        """The archive key of a milestone set, event count and map."""
+        key = np.packbits(row).tobytes() + n_events.to_bytes(4, "little")
+        if self.cfg.key_map:
+            key += place.to_bytes(4, "little")
+        return key
+
+    def _evict(self, cells: dict[bytes, Cell]) -> None:
+        """Past ``archive_size``, drop the lowest-ranked cell (gates last; ties by key)."""
+        if len(cells) > self.cfg.archive_size:
+            worst = min(cells.values(), key=lambda c: (c.gate, c.rank, c.key))
+            del cells[worst.key]
 
     def observe(
         self,
@@ -135,6 +166,12 @@ class Archive:
             moved |= places != self._prev_place
             self._prev_place[:] = places
         changed = np.flatnonzero(moved & ~done)
+        if self.cfg.drill_fraction > 0:
+            self._drill_left -= 1
+            grew = milestones[changed].sum(1) > self._prev[changed].sum(1)
+            for i in changed[grew]:
+                place = int(self._prev_place[i]) if self.cfg.key_map else 0
+                self._mark_gate(self._key(self._prev[i], int(self._prev_events[i]), place))
         self._prev[:] = milestones
         self._prev_events[:] = events
         for i in changed:
@@ -143,9 +180,7 @@ class Archive:
             count = int(row.sum())
             if count == 0 and n_events == 0 and not self.cfg.key_map:
                 continue
-            key = np.packbits(row).tobytes() + n_events.to_bytes(4, "little")
-            if self.cfg.key_map:
-                key += place.to_bytes(4, "little")
+            key = self._key(row, n_events, place)
             if key in self.cells:
                 self._replace_if_better(game, i, self.cells[key])
                 continue
@@ -163,9 +198,19 @@ class Archive:
             self.cells[key] = cell
             if self._shared is not None:
                 self._found.append(cell)
-            if len(self.cells) > self.cfg.archive_size:
-                worst = min(self.cells.values(), key=lambda c: c.rank)
-                del self.cells[worst.key]
+            self._evict(self.cells)
+
+    def _mark_gate(self, key: bytes) -> None:
+        """Make the cell of ``key`` (if kept) a gate. A new Cell object takes the old one's
+        place (the old may be held by the last shared archive), and goes to the other
+        ranks with the cells found here."""
+        cell = self.cells.get(key)
+        if cell is None or cell.gate:
+            return
+        new = replace(cell, gate=True)
+        self.cells[key] = new
+        if self._shared is not None:
+            self._found.append(new)
 
     def _replace_if_better(self, game, i: int, cell: Cell) -> None:
         """With ``replace_better``, give ``cell``'s key env ``i``'s state when its score is
@@ -216,9 +261,23 @@ class Archive:
         self.waves += 1
         return ids
 
-    def _sample_by_count(self, k: int) -> list[Cell]:
-        """``k`` cells, each drawn with probability ~ 1/sqrt(1 + times chosen)."""
-        cells = list(self.cells.values())
+    def drill(self, game, obs: dict) -> np.ndarray:
+        """Send every drilling env that has played ``drill_steps`` since it was last sent
+        to a gate chosen by count, and copy its observation into ``obs``. Call between
+        rollouts. Returns the envs sent (none while there is no gate yet)."""
+        gates = self.gates
+        ids = np.flatnonzero(self.drilling & (self._drill_left <= 0))
+        if not gates or not len(ids):
+            return np.zeros(0, np.int64)
+        self._send(game, ids, self._sample_by_count(len(ids), gates), obs)
+        self._drill_left[ids] = self.cfg.drill_steps
+        self.drills += len(ids)
+        return ids
+
+    def _sample_by_count(self, k: int, cells: list[Cell] | None = None) -> list[Cell]:
+        """``k`` of ``cells`` (default: all), each drawn with probability ~
+        1/sqrt(1 + times chosen)."""
+        cells = list(self.cells.values()) if cells is None else cells
         chosen = []
         for _ in range(k):
             w = np.array([1.0 / np.sqrt(1.0 + c.restarts) for c in cells])
@@ -267,13 +326,13 @@ class Archive:
             for d in found:
                 old = cells.get(d["key"])
                 if old is not None:
+                    if d["gate"] and not old.gate:
+                        old = cells[d["key"]] = replace(old, gate=True)
                     if self._takes(old, d["score"]):
                         cells[d["key"]] = replace(old, snapshot=d["snapshot"], score=d["score"])
                     continue
                 cells[d["key"]] = _cell(d, restarts=None if r == own else 0)
-                if len(cells) > self.cfg.archive_size:
-                    worst = min(cells.values(), key=lambda c: (c.rank, c.key))
-                    del cells[worst.key]
+                self._evict(cells)
         self.cells = cells
         self.start_sharing()
 
@@ -287,6 +346,8 @@ class Archive:
             "explore/best_cell_events": 0 if best is None else best.events,
             "explore/frontier_waves": self.waves,
             "explore/replaced": self.replaced,
+            "explore/gate_cells": len(self.gates),
+            "explore/drills": self.drills,
         }
 
     def state_dict(self) -> dict:
@@ -300,6 +361,8 @@ class Archive:
             "replaced": self.replaced,
             "frontier_count": self.frontier_count,
             "waves": self.waves,
+            "drill_left": torch.from_numpy(self._drill_left.copy()),
+            "drills": self.drills,
             "rng": self.rng.bit_generator.state,
         }
 
@@ -318,6 +381,9 @@ class Archive:
         self.replaced = d.get("replaced", 0)
         self.frontier_count = d.get("frontier_count", 0)
         self.waves = d.get("waves", 0)
+        if "drill_left" in d:  # checkpoints from before drills have none
+            self._drill_left[:] = d["drill_left"].numpy()
+        self.drills = d.get("drills", 0)
         self.rng.bit_generator.state = d["rng"]
         if self._shared is not None:
             self.start_sharing()
@@ -335,6 +401,7 @@ def _cell_data(c: Cell) -> dict:
         "events": c.events,
         "place": c.place,
         "score": c.score,
+        "gate": c.gate,
     }
 
 
@@ -350,4 +417,5 @@ def _cell(d: dict, restarts: int | None = None) -> Cell:
         d["events"],
         d.get("place", 0),
         d.get("score", 0.0),
+        d.get("gate", False),
     )

@@ -123,10 +123,13 @@ class Collector:
         """Fill ``storage`` with ``num_steps`` steps (fewer if ``stop()`` turns true; then
         the rollout is incomplete and must not be learned from). Returns steps taken."""
         game, policy = self.game, self.policy
-        if self.archive is not None:  # a rollout boundary: frontier waves happen here
-            moved = self.archive.frontier_wave(game, self.next_obs)
-            self.next_start[torch.from_numpy(moved)] = 1.0
-            self.window["restarts"] += len(moved)
+        if self.archive is not None:  # a rollout boundary: frontier waves and drills
+            for moved in (
+                self.archive.frontier_wave(game, self.next_obs),
+                self.archive.drill(game, self.next_obs),
+            ):
+                self.next_start[torch.from_numpy(moved)] = 1.0
+                self.window["restarts"] += len(moved)
         for t in range(storage.num_steps):
             t0 = time.perf_counter()
             for k, v in self.next_obs.items():
