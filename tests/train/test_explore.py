@@ -242,12 +242,19 @@ def test_drills_send_the_last_envs_to_the_cells_milestones_were_reached_from():
     for step in range(3):
         archive.observe(fresh, halfway, done, 4 + step, events=ones)
     assert list(archive.drill(fresh, obs)) == [2, 3] and archive.drills == 4
+    # a drill that goes on to more milestones than its gate held has opened it, once
+    opened = none.copy()
+    opened[3, 0] = True
+    archive.observe(fresh, opened, done, 8, events=ones)
+    archive.observe(fresh, opened, done, 9, events=ones)
+    assert archive.drills_opened == 1
     # restarts and waves never move the drilling envs
     assert sorted(archive.frontier_wave(fresh, obs)) == [0, 1]
     assert sorted(archive.restart(fresh, np.ones(4, bool), obs)) == [0, 1]
     b = Archive(cfg, 4, 2, np.random.default_rng(1))
     b.load_state_dict(archive.state_dict())
     assert [c.key for c in b.gates] == [before.key] and b.drills == 4
+    assert b.drills_opened == 1 and list(b._drill_from) == list(archive._drill_from)
     assert len(b.drill(fresh, obs)) == 0  # the drill clocks came back too
     # without drills no cell is made a gate (the archive behaves as before)
     off = Archive(ExploreConfig(), 4, 2, np.random.default_rng(0))

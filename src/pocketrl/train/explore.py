@@ -100,7 +100,9 @@ class Archive:
         self.drilling = index >= num_envs - round(cfg.drill_fraction * num_envs)
         self.movable = (index >= round(cfg.fresh_fraction * num_envs)) & ~self.drilling
         self._drill_left = np.zeros(num_envs, np.int64)  # steps until the next drill
+        self._drill_from = np.full(num_envs, -1)  # milestones of the gate each env drills
         self.drills = 0  # envs sent to gates so far
+        self.drills_opened = 0  # drills that reached more milestones than their gate held
         self.frontier_count = 0  # milestones of the cell of the last frontier wave
         self.waves = 0  # frontier waves so far
         self._shared: dict[bytes, Cell] | None = None  # the archive at the last merge
@@ -168,6 +170,9 @@ class Archive:
         changed = np.flatnonzero(moved & ~done)
         if self.cfg.drill_fraction > 0:
             self._drill_left -= 1
+            opened = (self._drill_from >= 0) & (milestones.sum(1) > self._drill_from) & ~done
+            self.drills_opened += int(opened.sum())
+            self._drill_from[opened | done] = -1
             grew = milestones[changed].sum(1) > self._prev[changed].sum(1)
             for i in changed[grew]:
                 place = int(self._prev_place[i]) if self.cfg.key_map else 0
@@ -269,8 +274,10 @@ class Archive:
         ids = np.flatnonzero(self.drilling & (self._drill_left <= 0))
         if not gates or not len(ids):
             return np.zeros(0, np.int64)
-        self._send(game, ids, self._sample_by_count(len(ids), gates), obs)
+        cells = self._sample_by_count(len(ids), gates)
+        self._send(game, ids, cells, obs)
         self._drill_left[ids] = self.cfg.drill_steps
+        self._drill_from[ids] = [c.count for c in cells]
         self.drills += len(ids)
         return ids
 
@@ -337,7 +344,8 @@ class Archive:
         self.start_sharing()
 
     def summary(self) -> dict:
-        """Numbers for logging."""
+        """Numbers for logging (``drills_opened``: drills that went on from their gate to
+        more milestones; with ``drills``, how often the policy gets through the gates)."""
         best = self.best
         return {
             "explore/archive_cells": len(self.cells),
@@ -348,6 +356,7 @@ class Archive:
             "explore/replaced": self.replaced,
             "explore/gate_cells": len(self.gates),
             "explore/drills": self.drills,
+            "explore/drills_opened": self.drills_opened,
         }
 
     def state_dict(self) -> dict:
@@ -363,6 +372,8 @@ class Archive:
             "waves": self.waves,
             "drill_left": torch.from_numpy(self._drill_left.copy()),
             "drills": self.drills,
+            "drill_from": torch.from_numpy(self._drill_from.copy()),
+            "drills_opened": self.drills_opened,
             "rng": self.rng.bit_generator.state,
         }
 
@@ -383,7 +394,9 @@ class Archive:
         self.waves = d.get("waves", 0)
         if "drill_left" in d:  # checkpoints from before drills have none
             self._drill_left[:] = d["drill_left"].numpy()
+            self._drill_from[:] = d["drill_from"].numpy()
         self.drills = d.get("drills", 0)
+        self.drills_opened = d.get("drills_opened", 0)
         self.rng.bit_generator.state = d["rng"]
         if self._shared is not None:
             self.start_sharing()
