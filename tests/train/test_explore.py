@@ -256,8 +256,10 @@ def test_drills_send_the_last_envs_to_the_cells_milestones_were_reached_from():
     assert [c.key for c in b.gates] == [before.key] and b.drills == 4
     assert b.drills_opened == 1 and list(b._drill_from) == list(archive._drill_from)
     assert len(b.drill(fresh, obs)) == 0  # the drill clocks came back too
-    # without drills no cell is made a gate (the archive behaves as before)
-    off = Archive(ExploreConfig(), 4, 2, np.random.default_rng(0))
+    # without drills gates are marked too, but a full archive drops them like any cell
+    off = Archive(ExploreConfig(archive_size=2), 4, 2, np.random.default_rng(0))
     off.observe(game, none, done, 1, events=ones)
     off.observe(game, halfway, done, 2, events=ones)
-    assert not off.gates
+    assert [c.key for c in off.gates] == [before.key]
+    off.observe(game, halfway, done, 3, events=np.array([1, 2, 1, 1]))
+    assert not off.gates and len(off.cells) == 2

@@ -9,6 +9,8 @@ from pathlib import Path
 from .agent_args import add_agent_args, game_config, load_target, make_agent, make_env
 from .search_args import add_search_args, close_agent, search_settings, with_search
 
+GATE_STEPS = 2048  # steps per try with --from-gates when --steps is not given
+
 # agent -> (games, steps per game) when --envs / --steps are not given
 AGENT_DEFAULTS = {
     "random": (1024, 1000),
@@ -62,6 +64,15 @@ def add_parser(subparsers) -> None:
         default=None,
         help="only the first N steps of the best game go into the GIF",
     )
+    p.add_argument(
+        "--from-gates",
+        type=Path,
+        default=None,
+        metavar="RUN",
+        help="play from the gates of RUN's archive (the states training envs reached a "
+        "milestone from) instead of new games: --envs tries per milestone set, --steps "
+        "each (default 2048); prints how many get through and writes gates.json",
+    )
     add_search_args(p)
     p.add_argument(
         "--search-sweep",
@@ -78,11 +89,17 @@ def run(args: argparse.Namespace) -> int:
 
     choice = load_target(args)
     envs, steps = AGENT_DEFAULTS[choice.name]
+    if args.from_gates is not None:
+        steps = GATE_STEPS
     envs = args.envs if args.envs is not None else envs
     steps = args.steps if args.steps is not None else steps
     if envs < 1 or steps < 1:
         raise ValueError(f"--envs and --steps must be >= 1, got {envs} and {steps}")
     settings = search_settings(args, choice)
+    if args.from_gates is not None:
+        if settings.copies or args.search_sweep is not None:
+            raise ValueError("--from-gates plays the agent as it is: leave out --search")
+        return _from_gates(args, choice, envs, steps)
     if args.search_sweep is not None:
         if args.search:
             raise ValueError("give --search N or --search-sweep N,N,..., not both")
@@ -117,6 +134,41 @@ def run(args: argparse.Namespace) -> int:
     if result.stopped:
         print(f"stopped after {result.steps:,} steps: {result.stopped}", file=_stream(failed))
     return 1 if failed else 0
+
+
+def _from_gates(args, choice, envs: int, steps: int) -> int:
+    """Play ``envs`` tries from the gates of each milestone set of --from-gates RUN."""
+    from pocketrl.evaluate import write_json_atomic
+    from pocketrl.gates import load_gates, play_from_gates, table, to_json
+
+    probe = make_env(choice, 1, args.seed, horizon=steps + 1)
+    try:
+        label, milestones = probe.label, list(probe.milestones)
+    finally:
+        probe.close()
+    step, groups = load_gates(args.from_gates, milestones)
+    rows = play_from_gates(
+        lambda n: make_env(choice, n, args.seed, horizon=steps + 1),
+        lambda env: make_agent(choice, env, args),
+        groups,
+        envs,
+        steps,
+    )
+    print(f"{choice.name} on {label}, {envs} tries per milestone set (seed {args.seed})")
+    print(table(rows, step, steps))
+    out = args.out or default_out(args.target, choice.name, label, "-gates")
+    extra = {
+        "agent": choice.name,
+        "target": str(args.target or ""),
+        "gates_of": str(args.from_gates),
+        "archive_step": step,
+        "tries": envs,
+        "steps": steps,
+        "seed": args.seed,
+    }
+    write_json_atomic(out / "gates.json", to_json(rows, extra))
+    print(f"wrote {out / 'gates.json'}")
+    return 0
 
 
 def _stream(error: bool):

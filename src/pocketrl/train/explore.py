@@ -32,13 +32,14 @@ Envs go back to the archive in two ways:
 With ``fresh_fraction`` > 0 the first envs of the batch are never moved (no restart, no
 wave): they play every episode from a new game, so the start stays practised.
 
-With ``drill_fraction`` > 0 the last envs of the batch drill the gates. When an env's
-milestone set grows, the cell of the key it held just before (if kept) becomes a *gate*:
-a state from which the next milestone was reached. At each rollout boundary every
-drilling env that has played ``drill_steps`` since it was last sent goes to a gate chosen
-by count, so the way through each gate is played many times from states a game reaches
-before it, not once by the first env through (which the waves then copy past it). Gates
-are dropped last when the archive is full.
+When an env's milestone set grows, the cell of the key it held just before (if kept)
+becomes a *gate*: a state from which the next milestone was reached (``pocketrl eval
+RUN --from-gates`` plays a policy from them). With ``drill_fraction`` > 0 the last envs
+of the batch drill the gates: at each rollout boundary every drilling env that has
+played ``drill_steps`` since it was last sent goes to a gate chosen by count, so the way
+through each gate is played many times from states a game reaches before it, not once by
+the first env through (which the waves then copy past it). When drilling, gates are
+dropped last from a full archive.
 
 An env sent to a cell keeps the episode clock the cell was saved with, or, with
 ``restart_clock``, starts a new one there (a whole horizon to explore from the cell).
@@ -126,9 +127,11 @@ class Archive:
         return key
 
     def _evict(self, cells: dict[bytes, Cell]) -> None:
-        """Past ``archive_size``, drop the lowest-ranked cell (gates last; ties by key)."""
+        """Past ``archive_size``, drop the lowest-ranked cell (ties by key; when drilling,
+        gates last)."""
         if len(cells) > self.cfg.archive_size:
-            worst = min(cells.values(), key=lambda c: (c.gate, c.rank, c.key))
+            drilling = self.cfg.drill_fraction > 0
+            worst = min(cells.values(), key=lambda c: (drilling and c.gate, c.rank, c.key))
             del cells[worst.key]
 
     def observe(
@@ -168,15 +171,15 @@ class Archive:
             moved |= places != self._prev_place
             self._prev_place[:] = places
         changed = np.flatnonzero(moved & ~done)
+        grew = milestones[changed].sum(1) > self._prev[changed].sum(1)
+        for i in changed[grew]:
+            place = int(self._prev_place[i]) if self.cfg.key_map else 0
+            self._mark_gate(self._key(self._prev[i], int(self._prev_events[i]), place))
         if self.cfg.drill_fraction > 0:
             self._drill_left -= 1
             opened = (self._drill_from >= 0) & (milestones.sum(1) > self._drill_from) & ~done
             self.drills_opened += int(opened.sum())
             self._drill_from[opened | done] = -1
-            grew = milestones[changed].sum(1) > self._prev[changed].sum(1)
-            for i in changed[grew]:
-                place = int(self._prev_place[i]) if self.cfg.key_map else 0
-                self._mark_gate(self._key(self._prev[i], int(self._prev_events[i]), place))
         self._prev[:] = milestones
         self._prev_events[:] = events
         for i in changed:
