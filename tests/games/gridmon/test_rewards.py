@@ -90,3 +90,30 @@ def test_parts_sum_to_the_reward_on_the_step_an_episode_ends(on_truncate):
     assert truncated.all()
     parts = sum(info[f"reward/{n}"] for n in env.reward_components)
     _assert_close(parts, reward, "sum")
+
+
+def test_forget_on_milestone_clears_the_exploration_memory_at_each_milestone():
+    """With ``forget_on_milestone`` every milestone empties the episode's exploration
+    memory (the player's tile stays in it), so tiles seen before pay again; without it
+    the memory only grows."""
+    for forget in (True, False):
+        config = GridmonConfig(
+            world="mini", horizon=10**9, on_truncate="continue", forget_on_milestone=forget
+        )
+        env = GridmonEnv(1, config, seed=3)
+        oracle = Oracle(env, seed=3)
+        held, cleared, explored = 0, 0, int(env.arrays["explored"][0])
+        for _ in range(3_000):
+            _, _, terminated, _, info = env.step(oracle.act())
+            if terminated[0]:  # the champion: a new game begins
+                break
+            now = int(info["milestones"][0].sum())
+            memory = int(env.arrays["explored"][0])
+            if now > held:
+                assert (memory == 1) == forget
+                assert int(env.arrays["visited"][0].sum()) == memory
+                cleared += 1
+            else:
+                assert memory >= explored  # between milestones it only grows
+            held, explored = now, memory
+        assert cleared >= 3  # badge 1, the shears, badge 2 at least

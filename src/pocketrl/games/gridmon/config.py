@@ -63,6 +63,12 @@ class GridmonConfig:
     rollout holds every stage of the game (without it, envs that never leave their games
     early all play the same stage, and the policy learns one stage at a time). Later
     episodes are whole."""
+    forget_on_milestone: bool = False
+    """Clear the episode's exploration memory each time a milestone is reached, so the
+    exploration reward pays again for every tile, those seen before too: after a badge
+    the places passed on the way are worth visiting again (a gift that needed the badge,
+    a bush on a road already walked). The observation's visited window shows the memory
+    as it is; eval's explored tiles count since the last milestone."""
     rewards: RewardWeights = field(default_factory=RewardWeights)
 
     def validate(self) -> None:

@@ -21,6 +21,7 @@ from .rules import (
     R_EXPLORE,
     R_LEVEL,
     badge_count,
+    cell_of,
     exp_for_level,
     fill_moves,
     level_reward,
@@ -83,6 +84,9 @@ def new_episode(s, i, w, counts):
 
 @kernel
 def _milestones(s, i, w):
+    """Record the step of each milestone reached now; with ``forget_on_milestone`` a new
+    one clears the episode's exploration memory (the current cell stays explored)."""
+    reached = False
     for j in range(w.ms_kind.shape[0]):
         if s.ms_step[i, j] >= 0:
             continue
@@ -95,6 +99,11 @@ def _milestones(s, i, w):
             hit = s.champion[i]
         if hit:
             s.ms_step[i, j] = s.game_t[i]
+            reached = True
+    if reached and w.forget_on_milestone:
+        s.visited[i, :] = 0
+        s.visited[i, cell_of(w, s.map[i], s.x[i], s.y[i])] = 1
+        s.explored[i] = 1
 
 
 @kernel

@@ -30,7 +30,14 @@ MONSTER_FIELDS = (
 KEY_MILESTONE_FIELDS = ("key_ability", "ms_kind", "ms_arg")  # World
 START_FIELDS = ("start",)  # the new-game scalars, see _start_scalars
 # GridmonConfig
-RUN_FIELDS = ("weights", "level_cap", "level_each", "horizon", "continue_on_truncate")
+RUN_FIELDS = (
+    "weights",
+    "level_cap",
+    "level_each",
+    "horizon",
+    "continue_on_truncate",
+    "forget_on_milestone",
+)
 
 WORLD_FIELDS = (
     *MAP_FIELDS,
@@ -80,14 +87,15 @@ def _start_scalars(world: World) -> np.ndarray:
 
 
 def _run_settings(config: GridmonConfig) -> dict:
-    """RUN_FIELDS: reward weights in REWARD_COMPONENTS order, level cap and scope, horizon and
-    what truncation does."""
+    """RUN_FIELDS: reward weights in REWARD_COMPONENTS order, level cap and scope, horizon,
+    what truncation does and whether a milestone clears the exploration memory."""
     return dict(
         weights=np.array([getattr(config.rewards, c) for c in REWARD_COMPONENTS], np.float32),
         level_cap=np.float32(config.rewards.level_cap),
         level_each=np.bool_(config.rewards.level_scope == "monster"),
         horizon=np.int64(config.horizon),
         continue_on_truncate=np.bool_(config.on_truncate == "continue"),
+        forget_on_milestone=np.bool_(config.forget_on_milestone),
     )
 
 
