@@ -124,7 +124,7 @@ def table(rows: list[GateRow], step: int, steps: int) -> str:
         f"{'holding':<24}{'gates':>6}{'through':>14}{'median step':>13}  next milestone",
     ]
     for r in rows:
-        held = f"{len(r.held)}: {r.held[-1]}" if r.held else "0: (new game)"
+        held = f"{len(r.held)}: {r.held[-1]}" if r.held else "0: (none yet)"
         share = f"{r.through}/{r.tries} {100 * r.through / r.tries:3.0f}%"
         median = f"{r.median_step:,}" if r.median_step is not None else "-"
         nxt = ", ".join(f"{n} {k}" for n, k in r.next.items()) or "-"
