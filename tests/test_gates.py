@@ -59,3 +59,7 @@ def test_from_gates_says_what_is_missing(tmp_path, capsys):
     assert "same game and world" in capsys.readouterr().err
     assert main(argv + [str(tmp_path / "nowhere")]) == 2
     assert "nowhere" in capsys.readouterr().err
+    snapshot = tmp_path / "step-00000000008.pt"  # a policy snapshot: weights, no archive
+    save_checkpoint(snapshot, {"milestones": ["halfway", "goal"], "model": {}})
+    assert main(argv + [str(snapshot)]) == 2
+    assert "give --from-gates the run dir" in capsys.readouterr().err

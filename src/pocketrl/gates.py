@@ -44,7 +44,12 @@ def load_gates(run_dir: Path, milestones: list[str]) -> tuple[int, dict[tuple, l
             f"{path} was made for a game with milestones {data.get('milestones')}; "
             f"this one has {milestones}: give --from-gates a run of the same game and world"
         )
-    archive = data.get("archive")
+    if "archive" not in data:
+        raise ValueError(
+            f"{path} holds a policy only: give --from-gates the run dir, whose "
+            "checkpoints/latest.pt holds the archive"
+        )
+    archive = data["archive"]
     if archive is None:
         raise ValueError(f"{path} holds no archive (the run had explore.archive = false)")
     m, groups = len(milestones), {}
