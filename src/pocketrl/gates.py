@@ -33,6 +33,7 @@ def load_gates(run_dir: Path, milestones: list[str]) -> tuple[int, dict[tuple, l
     """The env step of ``run_dir``'s checkpoint and its gate snapshots, grouped by the
     milestone set held (a tuple of 0/1), in the game's milestone order."""
     from pocketrl.train.checkpoint import CheckpointError, checkpoint_path, load_checkpoint
+    from pocketrl.train.explore import key_milestones
 
     path = checkpoint_path(run_dir) if run_dir.is_dir() else run_dir
     try:
@@ -55,7 +56,7 @@ def load_gates(run_dir: Path, milestones: list[str]) -> tuple[int, dict[tuple, l
     m, groups = len(milestones), {}
     for c in archive["cells"]:
         if c.get("gate"):
-            held = np.unpackbits(np.frombuffer(c["key"][: (m + 7) // 8], np.uint8), count=m)
+            held = key_milestones(c["key"], m)
             groups.setdefault(tuple(int(b) for b in held), []).append(c["snapshot"])
     if not groups:
         raise ValueError(
@@ -85,23 +86,18 @@ def play_from_gates(make_env, make_agent, groups: dict, tries: int, steps: int) 
             env.close()
         got = first >= 0
         through = got.any(1)
+        earliest = np.where(got, first, steps + 1).min(1)  # a game's first new milestone
         rows.append(
             GateRow(
                 held=[n for n, h in zip(names, held, strict=True) if h],
                 cells=len(snapshots),
                 tries=tries,
                 through=int(through.sum()),
-                median_step=int(np.median(_earliest(first)[through])) if through.any() else None,
+                median_step=int(np.median(earliest[through])) if through.any() else None,
                 next={n: int(got[:, j].sum()) for j, n in enumerate(names) if got[:, j].any()},
             )
         )
     return rows
-
-
-def _earliest(first: np.ndarray) -> np.ndarray:
-    """(N,) the first step at which each game reached any new milestone (-1 never)."""
-    masked = np.where(first >= 0, first, np.iinfo(np.int64).max)
-    return np.where((first >= 0).any(1), masked.min(1), -1)
 
 
 def _play(env, agent, held: np.ndarray, steps: int) -> np.ndarray:

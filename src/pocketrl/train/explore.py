@@ -96,7 +96,6 @@ class Archive:
         self._prev_place = np.zeros(num_envs, np.int64)
         self._score = np.zeros(num_envs, np.float64)  # each env's score (module docstring)
         self.replaced = 0  # cells whose state a higher-scoring env replaced
-        self._ms_bytes = (num_milestones + 7) // 8  # the milestone part of a key
         index = np.arange(num_envs)
         self.drilling = index >= num_envs - round(cfg.drill_fraction * num_envs)
         self.movable = (index >= round(cfg.fresh_fraction * num_envs)) & ~self.drilling
@@ -307,8 +306,7 @@ class Archive:
             v[ids] = game.obs[k][ids]
         m = self._prev.shape[1]
         for i, c in zip(ids, cells, strict=True):
-            ms = np.frombuffer(c.key[: self._ms_bytes], np.uint8)
-            self._prev[i] = np.unpackbits(ms, count=m)
+            self._prev[i] = key_milestones(c.key, m)
             self._prev_events[i] = c.events
             self._prev_place[i] = c.place
             self._score[i] = c.score
@@ -403,6 +401,12 @@ class Archive:
         self.rng.bit_generator.state = d["rng"]
         if self._shared is not None:
             self.start_sharing()
+
+
+def key_milestones(key: bytes, num_milestones: int) -> np.ndarray:
+    """(M,) 0/1: the milestone set a cell's key holds (its first bytes)."""
+    ms = np.frombuffer(key[: (num_milestones + 7) // 8], np.uint8)
+    return np.unpackbits(ms, count=num_milestones)
 
 
 def _cell_data(c: Cell) -> dict:
