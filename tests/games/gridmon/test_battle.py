@@ -37,7 +37,7 @@ def _damage_rolls(move_name: str, attacker, defender, draws=2_000) -> np.ndarray
     test compiles only the damage rule, not the whole step."""
     world = load_world("tiny", TEST_DATA)
     tables = pack_world(world, GridmonConfig(world="tiny"))
-    s = make_state_tuple(allocate(draws, state_layout(1, 1, 1, 1)))
+    s = make_state_tuple(allocate(draws, state_layout(1, 1, 1, 1, 1)))
     for i in range(draws):
         s.rng[i] = seed_rng(i)
     mon = world.monsters

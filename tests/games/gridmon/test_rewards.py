@@ -11,7 +11,15 @@ from pocketrl.games.gridmon.oracle import Oracle
 
 # Distinct weights, so a part written under another component's name or weight shows.
 WEIGHTS = RewardWeights(
-    explore=0.03, event=1.5, badge=4.0, level=0.7, catch=1.3, heal=0.9, blackout=0.6, champion=20.0
+    explore=0.03,
+    event=1.5,
+    badge=4.0,
+    level=0.7,
+    catch=1.3,
+    heal=0.9,
+    blackout=0.6,
+    champion=20.0,
+    talk=0.4,
 )
 # part -> the counter whose growth it rewards (blackout: a penalty per blackout)
 COUNTERS = {
@@ -46,9 +54,10 @@ def _play(env, act, steps) -> dict[str, int]:
     """Step ``steps`` times, checking every step; returns, per part, the env-steps where
     it was not zero."""
     names = env.reward_components
-    assert set(names) == set(COUNTERS) | {"heal", "champion"}
+    assert set(names) == set(COUNTERS) | {"heal", "champion", "talk"}
     nonzero = dict.fromkeys(names, 0)
     before = _counters(env)
+    talked, held = env.arrays["talked"].sum(1), np.zeros(env.num_envs)
     for t in range(steps):
         _, reward, terminated, truncated, info = env.step(act())
         parts = {n: info[f"reward/{n}"].astype(np.float64) for n in names}
@@ -60,6 +69,12 @@ def _play(env, act, steps) -> dict[str, int]:
             _assert_close(parts[n][go_on], grew[go_on], f"{n}, step {t}")
         assert ((parts["heal"] >= 0) & (parts["heal"] <= WEIGHTS.heal + 1e-6)).all(), t
         np.testing.assert_array_equal(parts["champion"], WEIGHTS.champion * terminated)
+        # talk: one new person spoken to pays once; a milestone empties the memory
+        now_talked, now_held = env.arrays["talked"].sum(1), info["milestones"].sum(1)
+        same = go_on & (now_held == held)
+        _assert_close(parts["talk"][same], WEIGHTS.talk * (now_talked - talked)[same], f"talk, {t}")
+        assert np.isin(parts["talk"], [0.0, np.float32(WEIGHTS.talk)]).all(), t
+        talked, held = now_talked, now_held
         for n in names:
             nonzero[n] += int(np.count_nonzero(parts[n]))
         before = after
@@ -117,3 +132,43 @@ def test_forget_on_milestone_clears_the_exploration_memory_at_each_milestone():
                 assert memory >= explored  # between milestones it only grows
             held, explored = now, memory
         assert cleared >= 3  # badge 1, the shears, badge 2 at least
+
+
+def _facing_a(env, kind):
+    """Put env 0 on a walkable tile next to an entity of ``kind`` that gives nothing,
+    facing it; returns the entity."""
+    from pocketrl.games.gridmon.core import constants as C
+
+    w, a = env.world, env.arrays
+    for e in np.flatnonzero((w.ent["kind"] == kind) & (w.ent["event"] < 0)):
+        m, x, y = (int(w.ent[c][e]) for c in ("map", "x", "y"))
+        for d, (dx, dy) in enumerate(C.DIRS):
+            px, py = x - dx, y - dy  # stand here, face direction d
+            cell = env.tables.map_off[m] + py * env.tables.map_w[m] + px
+            if 0 <= px < env.tables.map_w[m] and 0 <= py < env.tables.map_h[m]:
+                if w.cell_tile[cell] in C.WALKABLE and w.cell_entity[cell] < 0:
+                    a["map"][0], a["x"][0], a["y"][0], a["facing"][0] = m, px, py, d
+                    return int(e)
+    raise AssertionError(f"no entity of kind {kind} with a free tile beside it")
+
+
+def test_talk_pays_once_per_person_until_the_next_milestone():
+    """A on a person or sign pays the talk part the first time only; a milestone empties the talk
+    memory, so the same person pays again (what a gift behind a badge needs)."""
+    from pocketrl.games.gridmon.core import constants as C
+
+    config = GridmonConfig(world="mini", horizon=10**9, rewards=RewardWeights(talk=0.5))
+    env = GridmonEnv(1, config, seed=0)
+    env.reset(seed=0)
+    e = _facing_a(env, C.E_SIGN)
+    paid = []
+    for action in (C.A, C.A, C.B):
+        _, _, _, _, info = env.step(np.array([action]))
+        paid.append(float(info["reward/talk"][0]))
+    assert paid == [0.5, 0.0, 0.0]
+    assert env.arrays["talked"][0, e] == 1
+    env.arrays["badges"][0] |= 1  # badge 1: a milestone on the next step
+    _, _, _, _, info = env.step(np.array([C.B]))
+    assert info["milestones"][0].sum() >= 1 and env.arrays["talked"][0].sum() == 0
+    _, _, _, _, info = env.step(np.array([C.A]))
+    assert float(info["reward/talk"][0]) == 0.5

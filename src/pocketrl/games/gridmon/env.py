@@ -67,7 +67,9 @@ class GridmonEnv:
             "map_id": w.num_maps,
             "species": w.monsters.num_species + 1,
         }
-        layout = state_layout(w.num_cells, w.num_events, w.monsters.num_species, len(w.milestones))
+        layout = state_layout(
+            w.num_cells, w.num_events, w.monsters.num_species, len(w.milestones), len(w.ent["kind"])
+        )
         self._fingerprint = world_fingerprint(world_digest(self.tables), layout)
         self.arrays = allocate(self.num_envs, layout)
         self.state = make_state_tuple(self.arrays)

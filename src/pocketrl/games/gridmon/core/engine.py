@@ -75,17 +75,20 @@ def new_game(s, i, w, counts):
 
 @kernel
 def new_episode(s, i, w, counts):
-    """Clear the episode's exploration memory; the current cell counts as explored."""
+    """Clear the episode's exploration and talk memories; the current cell counts as
+    explored."""
     s.t[i] = 0
     s.visited[i, :] = 0
+    s.talked[i, :] = 0
     s.explored[i] = 0
     visit(s, i, w, counts)
 
 
 @kernel
 def _milestones(s, i, w):
-    """Record the step of each milestone reached now; with ``forget_on_milestone`` a new
-    one clears the episode's exploration memory (the current cell stays explored)."""
+    """Record the step of each milestone reached now. A new one clears the talk memory
+    (an answer can change with progress) and, with ``forget_on_milestone``, the episode's
+    exploration memory (the current cell stays explored)."""
     reached = False
     for j in range(w.ms_kind.shape[0]):
         if s.ms_step[i, j] >= 0:
@@ -100,6 +103,8 @@ def _milestones(s, i, w):
         if hit:
             s.ms_step[i, j] = s.game_t[i]
             reached = True
+    if reached:
+        s.talked[i, :] = 0
     if reached and w.forget_on_milestone:
         s.visited[i, :] = 0
         s.visited[i, cell_of(w, s.map[i], s.x[i], s.y[i])] = 1

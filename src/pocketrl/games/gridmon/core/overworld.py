@@ -11,6 +11,7 @@ from .battle import start_trainer, start_wild
 from .jit import kernel
 from .rules import (
     R_HEAL,
+    R_TALK,
     badge_count,
     give_item,
     has_ability,
@@ -115,7 +116,7 @@ def interact(s, i, w):
         give_item(s, i, w.ent_item[e], w.ent_count[e])
         set_event(s, i, w.ent_event[e])
     elif k == C.E_NPC or k == C.E_SIGN:
-        say(s, i, C.MSG_TALK, e, 0)
+        _talk(s, i, e)
         if w.ent_event[e] >= 0 and not done:
             if badge_count(s, i) >= w.ent_need[e]:
                 give_item(s, i, w.ent_item[e], w.ent_count[e])
@@ -123,7 +124,7 @@ def interact(s, i, w):
             else:
                 say(s, i, C.MSG_CANT, C.CANT_NEED_BADGES, w.ent_need[e])
     elif k == C.E_GUARD:
-        say(s, i, C.MSG_TALK, e, 0)
+        _talk(s, i, e)
     elif k == C.E_BUSH and not done:
         if has_ability(s, i, w, C.ABILITY_CUT):
             set_event(s, i, w.ent_event[e])
@@ -132,6 +133,15 @@ def interact(s, i, w):
             say(s, i, C.MSG_CANT, C.CANT_NEED_CUT, 0)
     elif (k == C.E_TRAINER or k == C.E_LEADER or k == C.E_CHAMPION) and not done:
         start_trainer(s, i, w, e)
+
+
+@kernel
+def _talk(s, i, e):
+    """Say entity e's line; the first time since the last milestone pays the talk part."""
+    say(s, i, C.MSG_TALK, e, 0)
+    if s.talked[i, e] == 0:
+        s.talked[i, e] = 1
+        s.parts[i, R_TALK] += 1.0
 
 
 @kernel

@@ -13,9 +13,9 @@ from . import constants as C
 from .jit import kernel
 
 # Reward component indices, looked up by name in config.REWARD_COMPONENTS.
-R_EXPLORE, R_EVENT, R_BADGE, R_LEVEL, R_CATCH, R_HEAL, R_BLACKOUT, R_CHAMPION = map(
+R_EXPLORE, R_EVENT, R_BADGE, R_LEVEL, R_CATCH, R_HEAL, R_BLACKOUT, R_CHAMPION, R_TALK = map(
     REWARD_COMPONENTS.index,
-    ("explore", "event", "badge", "level", "catch", "heal", "blackout", "champion"),
+    ("explore", "event", "badge", "level", "catch", "heal", "blackout", "champion", "talk"),
 )
 _MULT = np.uint64(0x2545F4914F6CDD1D)
 

@@ -20,7 +20,9 @@ from . import constants as C
 MAX_MSGS = 6  # messages (code, a, b) recorded per env per step, for play/watch text
 
 
-def state_layout(num_cells: int, num_events: int, num_species: int, num_ms: int):
+def state_layout(
+    num_cells: int, num_events: int, num_species: int, num_ms: int, num_entities: int
+):
     """name -> (per-env shape, dtype). Order matters: it is the snapshot byte order."""
     P, M = C.MAX_PARTY, C.MAX_MOVES
     i32, i64 = np.int32, np.int64
@@ -66,6 +68,7 @@ def state_layout(num_cells: int, num_events: int, num_species: int, num_ms: int)
         "ms_step": ((num_ms,), i64),
         "final_ms_step": ((num_ms,), i64),  # ms_step of the episode that just ended
         "visited": ((num_cells,), np.uint8),
+        "talked": ((max(num_entities, 1),), np.uint8),  # spoken to since the last milestone
         # Per-step outputs (not part of a snapshot's meaning, but cheap to carry along).
         "parts": ((len(REWARD_COMPONENTS),), np.float32),
         "n_msgs": ((), i32),
@@ -78,7 +81,7 @@ def allocate(num_envs: int, layout) -> dict[str, np.ndarray]:
     return {k: np.zeros((num_envs, *shape), dtype) for k, (shape, dtype) in layout.items()}
 
 
-STATE_FIELDS = tuple(state_layout(1, 1, 1, 1))
+STATE_FIELDS = tuple(state_layout(1, 1, 1, 1, 1))
 # Module-level so numba can cache the compiled step for this argument type.
 GridmonState = namedtuple("GridmonState", STATE_FIELDS)
 
