@@ -20,9 +20,7 @@ from . import constants as C
 MAX_MSGS = 6  # messages (code, a, b) recorded per env per step, for play/watch text
 
 
-def state_layout(
-    num_cells: int, num_events: int, num_species: int, num_ms: int, num_entities: int
-):
+def state_layout(num_cells: int, num_events: int, num_species: int, num_ms: int, num_entities: int):
     """name -> (per-env shape, dtype). Order matters: it is the snapshot byte order."""
     P, M = C.MAX_PARTY, C.MAX_MOVES
     i32, i64 = np.int32, np.int64
