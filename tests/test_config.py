@@ -61,6 +61,8 @@ def test_overrides_are_typed():
         ("explore.fresh_fraction=1.5", ["explore.fresh_fraction", "[0, 1]"]),
         ("explore.drill_fraction=-0.1", ["explore.drill_fraction", "[0, 1]"]),
         ("explore.drill_steps=0", ["explore.drill_steps", ">= 1"]),
+        ("explore.drill_from=start", ["explore.drill_from", "'gates' or 'backward'"]),
+        ("explore.drill_depth=0", ["explore.drill_depth", ">= 1"]),
         ("ppo.num_minibatches=7", ["ppo.num_minibatches", "divide"]),
         ("env.horizon=0", ["env.horizon"]),
         ("env.on_truncate=sometimes", ["env.on_truncate"]),

@@ -133,6 +133,17 @@ class ExploreConfig:
     cells when the archive is full. 0 turns drills off."""
     drill_steps: int = 2048
     """Env steps a drilling env plays from a gate before it is sent to another."""
+    drill_from: str = "gates"
+    """Where drills start: ``gates`` (the gate cells above) or ``backward`` (the backward
+    algorithm of Salimans & Chen, 2018, Go-Explore's robustification: the last
+    ``drill_depth`` rollout-boundary states of the first env through each milestone set
+    are kept as its demo; drills start at the demo's last state before the milestone and
+    move one boundary further back each time half of the drills from there got through,
+    so the policy learns the way to the milestone from ever further away)."""
+    drill_depth: int = 16
+    """With ``drill_from = "backward"``: how many rollout boundaries before a milestone
+    its demo keeps (so how far back drills can start: ``drill_depth x ppo.num_steps`` env
+    steps)."""
 
 
 @dataclass
@@ -212,6 +223,7 @@ class TrainConfig:
             ("ppo.bptt_horizon", p.bptt_horizon, 1),
             ("explore.archive_size", self.explore.archive_size, 1),
             ("explore.drill_steps", self.explore.drill_steps, 1),
+            ("explore.drill_depth", self.explore.drill_depth, 1),
             ("total_steps", self.total_steps, 0),
             ("snapshot_steps", self.snapshot_steps, 0),
             ("torch_threads", self.torch_threads, 0),
@@ -237,6 +249,12 @@ class TrainConfig:
             "explore.fresh_fraction + explore.drill_fraction",
             "<= 1 (fresh envs are the first of the batch, drilling ones the last)",
             e.fresh_fraction + e.drill_fraction,
+        )
+        _check(
+            e.drill_from in ("gates", "backward"),
+            "explore.drill_from",
+            "'gates' or 'backward'",
+            e.drill_from,
         )
         _check(
             self.explore.restart_select in ("best", "count"),

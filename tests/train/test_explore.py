@@ -263,3 +263,57 @@ def test_drills_send_the_last_envs_to_the_cells_milestones_were_reached_from():
     assert [c.key for c in off.gates] == [before.key]
     off.observe(game, halfway, done, 3, events=np.array([1, 2, 1, 1]))
     assert not off.gates and len(off.cells) == 2
+
+
+def test_backward_drills_start_at_the_first_pass_and_move_back_as_they_pass():
+    """``drill_from = "backward"``: the ring of the first env through a milestone set
+    becomes its demo; drills start at the demo's last state before the milestone and one
+    boundary earlier once half the tries at a level passed (``backward.TRIES`` tries)."""
+    from pocketrl.train import backward
+
+    game = ToyGame(4)
+    cfg = ExploreConfig(restart_fraction=1.0, frontier_fraction=0.0, drill_fraction=0.5)
+    cfg.drill_from, cfg.drill_depth, cfg.drill_steps = "backward", 3, 2
+    archive = Archive(cfg, 4, 2, np.random.default_rng(0))
+    none, done = np.zeros((4, 2), bool), np.zeros(4, bool)
+    obs = {k: v.copy() for k, v in game.obs.items()}
+    seen = []
+    for step in range(4):  # four boundaries at x = 0, 1, 2, 3; the ring keeps the last 3
+        assert len(archive.drill(game, obs)) == 0  # no demo yet: drilling envs play on
+        seen.append(game.snapshot([0])[0])
+        _walk_right(game, 1)
+        archive.observe(game, none, done, step)
+    passed = none.copy()
+    passed[0, 0] = True  # env 0 goes on to a milestone; env 1 never does
+    archive.observe(game, passed, done, 5)
+    (demo,) = archive.demos.demos.values()
+    assert [s.snapshot for s in demo.states] == seen[1:] and demo.count == 0
+    assert list(archive.drill(game, obs)) == [2, 3]
+    assert game.snapshot([2, 3]) == [seen[3]] * 2  # level 0: the last state before
+    np.testing.assert_array_equal(obs["pos"][[2, 3], 0], 3)
+    assert not archive.demos.rings[2] and not archive.demos.rings[3]  # drills record nothing
+    # every try passes: after TRIES tries the start moves one boundary back
+    for r in range(backward.TRIES // 2):
+        both = none.copy()
+        both[[2, 3], 0] = True
+        archive.observe(game, both, done, 10 + 2 * r)
+        archive.observe(game, both, done, 11 + 2 * r)
+        archive.drill(game, obs)
+    assert demo.level == 1 and game.snapshot([2]) == [seen[2]]
+    assert archive.drills_opened == backward.TRIES
+    # tries that never pass leave the level where it is
+    for r in range(backward.TRIES // 2):
+        archive.observe(game, none, done, 30 + 2 * r)
+        archive.observe(game, none, done, 31 + 2 * r)
+        archive.drill(game, obs)
+    assert demo.level == 1
+    # a restored env starts an empty ring, so no demo is made from before the restore
+    assert len(archive.demos.rings[0]) == 3
+    archive.restart(game, np.array([True, False, False, False]), obs)
+    assert len(archive.demos.rings[0]) == 0
+    # a checkpoint keeps the demo and its level
+    b = Archive(cfg, 4, 2, np.random.default_rng(1))
+    b.load_state_dict(archive.state_dict())
+    (bd,) = b.demos.demos.values()
+    assert bd.level == 1 and [s.snapshot for s in bd.states] == seen[1:]
+    assert b.summary()["explore/demos"] == 1

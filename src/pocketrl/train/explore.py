@@ -39,7 +39,10 @@ of the batch drill the gates: at each rollout boundary every drilling env that h
 played ``drill_steps`` since it was last sent goes to a gate chosen by count, so the way
 through each gate is played many times from states a game reaches before it, not once by
 the first env through (which the waves then copy past it). When drilling, gates are
-dropped last from a full archive.
+dropped last from a full archive. With ``drill_from = "backward"`` drills start from
+demos instead (``pocketrl.train.backward``): the states of the first env through each
+milestone set, from the last before the milestone back, one step further each time the
+drills from there pass.
 
 An env sent to a cell keeps the episode clock the cell was saved with, or, with
 ``restart_clock``, starts a new one there (a whole horizon to explore from the cell).
@@ -61,6 +64,7 @@ import numpy as np
 import torch
 
 from pocketrl.config import ExploreConfig
+from pocketrl.train.backward import Demos
 
 
 @dataclass
@@ -105,6 +109,8 @@ class Archive:
         self.drills_opened = 0  # drills that reached more milestones than their gate held
         self.frontier_count = 0  # milestones of the cell of the last frontier wave
         self.waves = 0  # frontier waves so far
+        backward = cfg.drill_fraction > 0 and cfg.drill_from == "backward"
+        self.demos = Demos(num_envs, cfg.drill_depth, rng) if backward else None
         self._shared: dict[bytes, Cell] | None = None  # the archive at the last merge
         self._found: list[Cell] = []  # cells found here since then (when sharing)
 
@@ -174,11 +180,17 @@ class Archive:
         for i in changed[grew]:
             place = int(self._prev_place[i]) if self.cfg.key_map else 0
             self._mark_gate(self._key(self._prev[i], int(self._prev_events[i]), place))
+            if self.demos is not None:
+                self.demos.passed(int(i), self._prev[i], global_step)
         if self.cfg.drill_fraction > 0:
             self._drill_left -= 1
             opened = (self._drill_from >= 0) & (milestones.sum(1) > self._drill_from) & ~done
             self.drills_opened += int(opened.sum())
             self._drill_from[opened | done] = -1
+        if self.demos is not None:
+            for i in np.flatnonzero(opened | done):
+                self.demos.end(int(i), passed=bool(opened[i]))
+            self.demos.forget(np.flatnonzero(done))
         self._prev[:] = milestones
         self._prev_events[:] = events
         for i in changed:
@@ -271,7 +283,11 @@ class Archive:
     def drill(self, game, obs: dict) -> np.ndarray:
         """Send every drilling env that has played ``drill_steps`` since it was last sent
         to a gate chosen by count, and copy its observation into ``obs``. Call between
-        rollouts. Returns the envs sent (none while there is no gate yet)."""
+        rollouts. Returns the envs sent (none while there is no gate yet). With
+        ``drill_from = "backward"`` the other envs' states go to their rings first, and
+        drills start from demos (``pocketrl.train.backward``) instead of gates."""
+        if self.demos is not None:
+            return self._drill_backward(game, obs)
         gates = self.gates
         ids = np.flatnonzero(self.drilling & (self._drill_left <= 0))
         if not gates or not len(ids):
@@ -280,6 +296,30 @@ class Archive:
         self._send(game, ids, cells, obs)
         self._drill_left[ids] = self.cfg.drill_steps
         self._drill_from[ids] = [c.count for c in cells]
+        self.drills += len(ids)
+        return ids
+
+    def _drill_backward(self, game, obs: dict) -> np.ndarray:
+        """``drill`` from demos: record the boundary, then send the due drilling envs."""
+        d = self.demos
+        d.record(
+            game,
+            np.flatnonzero(~self.drilling),
+            self._prev,
+            self._prev_events,
+            self._prev_place,
+            self._score,
+        )
+        ids = np.flatnonzero(self.drilling & (self._drill_left <= 0))
+        if not d.demos or not len(ids):
+            return np.zeros(0, np.int64)
+        demos = d.choose(len(ids))
+        starts = [demo.start for demo in demos]
+        self._send(game, ids, starts, obs)
+        for i, demo in zip(ids, demos, strict=True):
+            d.begin(int(i), demo)
+        self._drill_left[ids] = self.cfg.drill_steps
+        self._drill_from[ids] = [demo.count for demo in demos]
         self.drills += len(ids)
         return ids
 
@@ -295,10 +335,13 @@ class Archive:
             chosen.append(cell)
         return chosen
 
-    def _send(self, game, ids: np.ndarray, cells: list[Cell], obs: dict) -> None:
-        """Restore env ``ids[j]`` to ``cells[j]`` and take its observation from the game."""
+    def _send(self, game, ids: np.ndarray, cells: list, obs: dict) -> None:
+        """Restore env ``ids[j]`` to ``cells[j]`` (a Cell, or a demo's Start) and take its
+        observation from the game."""
         if not len(ids):
             return
+        if self.demos is not None:
+            self.demos.forget(ids)
         game.restore(ids, [c.snapshot for c in cells])
         if self.cfg.restart_clock:
             game.restart_clock(ids)
@@ -306,7 +349,7 @@ class Archive:
             v[ids] = game.obs[k][ids]
         m = self._prev.shape[1]
         for i, c in zip(ids, cells, strict=True):
-            self._prev[i] = key_milestones(c.key, m)
+            self._prev[i] = key_milestones(c.key, m)  # a Start's key is the set alone
             self._prev_events[i] = c.events
             self._prev_place[i] = c.place
             self._score[i] = c.score
@@ -358,6 +401,7 @@ class Archive:
             "explore/gate_cells": len(self.gates),
             "explore/drills": self.drills,
             "explore/drills_opened": self.drills_opened,
+            **({} if self.demos is None else self.demos.summary()),
         }
 
     def state_dict(self) -> dict:
@@ -375,6 +419,7 @@ class Archive:
             "drills": self.drills,
             "drill_from": torch.from_numpy(self._drill_from.copy()),
             "drills_opened": self.drills_opened,
+            "demos": None if self.demos is None else self.demos.state_dict(),
             "rng": self.rng.bit_generator.state,
         }
 
@@ -398,6 +443,8 @@ class Archive:
             self._drill_from[:] = d["drill_from"].numpy()
         self.drills = d.get("drills", 0)
         self.drills_opened = d.get("drills_opened", 0)
+        if self.demos is not None and d.get("demos") is not None:
+            self.demos.load_state_dict(d["demos"])
         self.rng.bit_generator.state = d["rng"]
         if self._shared is not None:
             self.start_sharing()
