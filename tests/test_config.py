@@ -65,6 +65,7 @@ def test_overrides_are_typed():
         ("explore.drill_depth=0", ["explore.drill_depth", ">= 1"]),
         ("ppo.num_minibatches=7", ["ppo.num_minibatches", "divide"]),
         ("env.horizon=0", ["env.horizon"]),
+        ("env.rewards.explore_count_scale=-1", ["env.rewards.explore_count_scale", ">= 0"]),
         ("env.on_truncate=sometimes", ["env.on_truncate"]),
         ("env.rewards.badge=high", ["env.rewards.badge", "number"]),
         ("game=chess", ["game", "gridmon"]),

@@ -228,11 +228,15 @@ class Collector:
             "best_badges": self.best_badges,
             "time": dict(self.time),
             "env_states": self.game.snapshot(np.arange(self.game.num_envs)),
+            # gridmon's per-tile visit counts (its count-based novelty reads them)
+            "visit_counts": _counts(self.game),
         }
 
     def load_state_dict(self, d: dict) -> None:
         """Inverse of ``state_dict`` (restores the games too)."""
         self.game.restore(np.arange(self.game.num_envs), d["env_states"])
+        if d.get("visit_counts") is not None and _counts(self.game) is not None:
+            self.game.visit_counts[:] = d["visit_counts"].numpy()
         for k, v in d["next_obs"].items():
             self.next_obs[k][:] = v.numpy()
         self.next_start = d["next_start"].clone()
@@ -244,3 +248,9 @@ class Collector:
         self.milestone_first_step = list(d["milestone_first_step"])
         self.best_badges = d["best_badges"]
         self.time = dict(d["time"])
+
+
+def _counts(game) -> torch.Tensor | None:
+    """A copy of the game's per-place visit counts, if it keeps them."""
+    counts = getattr(game, "visit_counts", None)
+    return None if counts is None else torch.from_numpy(np.array(counts, copy=True))

@@ -172,3 +172,21 @@ def test_talk_pays_once_per_person_until_the_next_milestone():
     assert info["milestones"][0].sum() >= 1 and env.arrays["talked"][0].sum() == 0
     _, _, _, _, info = env.step(np.array([C.A]))
     assert float(info["reward/talk"][0]) == 0.5
+
+
+def test_count_scale_makes_a_trodden_tile_pay_less():
+    """``explore_count_scale`` s: a newly explored tile pays explore / sqrt(1 + n / s),
+    n = the batch's steps onto it so far (this one included); 0 pays explore."""
+    for scale, expect in ((5.0, 0.5), (0.0, 1.0)):
+        rewards = RewardWeights(explore=1.0, explore_count_scale=scale)
+        env = GridmonEnv(1, GridmonConfig(world="mini", rewards=rewards), seed=0)
+        env.reset(seed=0)
+        env.visit_counts[:] = 14  # every tile trodden 14 times; the step makes it 15
+        paid = 0.0
+        for action in (0, 1, 2, 3):  # the first move that lands on a new tile
+            before = int(env.arrays["explored"][0])
+            _, _, _, _, info = env.step(np.array([action]))
+            if int(env.arrays["explored"][0]) > before:
+                paid = float(info["reward/explore"][0])
+                break
+        assert paid == pytest.approx(expect)

@@ -24,7 +24,14 @@ class RewardWeights:
     """Weight of each named reward component (reward = sum of weight x component)."""
 
     explore: float = 0.02
-    """Per tile newly added to the episode's exploration memory."""
+    """Per tile newly added to the episode's exploration memory (times the tile's novelty
+    with ``explore_count_scale``)."""
+    explore_count_scale: float = 0.0
+    """Count-based novelty (MBIE-EB, Strehl & Littman 2008; Bellemare et al. 2016): with
+    a scale s > 0 a tile newly explored pays ``explore / sqrt(1 + n / s)``, n = the steps
+    this batch's envs have taken onto that tile since training began, so the trodden
+    early game pays less than places few have reached. 0 (default): every new tile pays
+    ``explore``."""
     event: float = 1.0
     """Per new event (item taken, gift received, trainer beaten, bush cut)."""
     badge: float = 5.0
@@ -84,6 +91,11 @@ class GridmonConfig:
         if self.on_truncate not in ("reset", "continue"):
             raise ValueError(
                 f"env.on_truncate must be 'reset' or 'continue', got {self.on_truncate!r}"
+            )
+        if self.rewards.explore_count_scale < 0:
+            raise ValueError(
+                "env.rewards.explore_count_scale must be >= 0 (0 turns novelty off), got "
+                f"{self.rewards.explore_count_scale}"
             )
         if self.rewards.level_cap < 0:
             raise ValueError(f"env.rewards.level_cap must be >= 0, got {self.rewards.level_cap}")

@@ -234,13 +234,17 @@ def tile_at(s, i, w, m, x, y):
 
 @kernel
 def visit(s, i, w, counts):
-    """Mark the player's cell in the exploration memory and the global visit counts."""
+    """Mark the player's cell in the exploration memory and the global visit counts; a
+    new cell pays the explore part (scaled by its novelty with ``explore_count_scale``)."""
     c = cell_of(w, s.map[i], s.x[i], s.y[i])
     counts[c] += 1
     if s.visited[i, c] == 0:
         s.visited[i, c] = 1
         s.explored[i] += 1
-        s.parts[i, R_EXPLORE] += 1.0
+        if w.explore_count_scale > 0:
+            s.parts[i, R_EXPLORE] += 1.0 / np.sqrt(1.0 + counts[c] / w.explore_count_scale)
+        else:
+            s.parts[i, R_EXPLORE] += 1.0
 
 
 @kernel(inline=True)

@@ -37,6 +37,7 @@ RUN_FIELDS = (
     "horizon",
     "continue_on_truncate",
     "forget_on_milestone",
+    "explore_count_scale",
 )
 
 WORLD_FIELDS = (
@@ -88,7 +89,8 @@ def _start_scalars(world: World) -> np.ndarray:
 
 def _run_settings(config: GridmonConfig) -> dict:
     """RUN_FIELDS: reward weights in REWARD_COMPONENTS order, level cap and scope, horizon,
-    what truncation does and whether a milestone clears the exploration memory."""
+    what truncation does, whether a milestone clears the exploration memory, the novelty
+    scale of the exploration reward."""
     return dict(
         weights=np.array([getattr(config.rewards, c) for c in REWARD_COMPONENTS], np.float32),
         level_cap=np.float32(config.rewards.level_cap),
@@ -96,6 +98,7 @@ def _run_settings(config: GridmonConfig) -> dict:
         horizon=np.int64(config.horizon),
         continue_on_truncate=np.bool_(config.on_truncate == "continue"),
         forget_on_milestone=np.bool_(config.forget_on_milestone),
+        explore_count_scale=np.float64(config.rewards.explore_count_scale),
     )
 
 
