@@ -254,7 +254,7 @@ def test_drills_send_the_last_envs_to_the_cells_milestones_were_reached_from():
     b = Archive(cfg, 4, 2, np.random.default_rng(1))
     b.load_state_dict(archive.state_dict())
     assert [c.key for c in b.gates] == [before.key] and b.drills == 4
-    assert b.drills_opened == 1 and list(b._drill_from) == list(archive._drill_from)
+    assert b.drills_opened == 1 and list(b._drill_held) == list(archive._drill_held)
     assert len(b.drill(fresh, obs)) == 0  # the drill clocks came back too
     # without drills gates are marked too, but a full archive drops them like any cell
     off = Archive(ExploreConfig(archive_size=2), 4, 2, np.random.default_rng(0))

@@ -104,7 +104,7 @@ class Archive:
         self.drilling = index >= num_envs - round(cfg.drill_fraction * num_envs)
         self.movable = (index >= round(cfg.fresh_fraction * num_envs)) & ~self.drilling
         self._drill_left = np.zeros(num_envs, np.int64)  # steps until the next drill
-        self._drill_from = np.full(num_envs, -1)  # milestones of the gate each env drills
+        self._drill_held = np.full(num_envs, -1)  # milestones where each drill began, -1 none
         self.drills = 0  # envs sent to gates so far
         self.drills_opened = 0  # drills that reached more milestones than their gate held
         self.frontier_count = 0  # milestones of the cell of the last frontier wave
@@ -184,9 +184,9 @@ class Archive:
                 self.demos.passed(int(i), self._prev[i], global_step)
         if self.cfg.drill_fraction > 0:
             self._drill_left -= 1
-            opened = (self._drill_from >= 0) & (milestones.sum(1) > self._drill_from) & ~done
+            opened = (self._drill_held >= 0) & (milestones.sum(1) > self._drill_held) & ~done
             self.drills_opened += int(opened.sum())
-            self._drill_from[opened | done] = -1
+            self._drill_held[opened | done] = -1
         if self.demos is not None:
             for i in np.flatnonzero(opened | done):
                 self.demos.end(int(i), passed=bool(opened[i]))
@@ -295,7 +295,7 @@ class Archive:
         cells = self._sample_by_count(len(ids), gates)
         self._send(game, ids, cells, obs)
         self._drill_left[ids] = self.cfg.drill_steps
-        self._drill_from[ids] = [c.count for c in cells]
+        self._drill_held[ids] = [c.count for c in cells]
         self.drills += len(ids)
         return ids
 
@@ -319,7 +319,7 @@ class Archive:
         for i, demo in zip(ids, demos, strict=True):
             d.begin(int(i), demo)
         self._drill_left[ids] = self.cfg.drill_steps
-        self._drill_from[ids] = [demo.count for demo in demos]
+        self._drill_held[ids] = [demo.count for demo in demos]
         self.drills += len(ids)
         return ids
 
@@ -417,7 +417,7 @@ class Archive:
             "waves": self.waves,
             "drill_left": torch.from_numpy(self._drill_left.copy()),
             "drills": self.drills,
-            "drill_from": torch.from_numpy(self._drill_from.copy()),
+            "drill_from": torch.from_numpy(self._drill_held.copy()),  # key kept for old checkpoints
             "drills_opened": self.drills_opened,
             "demos": None if self.demos is None else self.demos.state_dict(),
             "rng": self.rng.bit_generator.state,
@@ -440,7 +440,7 @@ class Archive:
         self.waves = d.get("waves", 0)
         if "drill_left" in d:  # checkpoints from before drills have none
             self._drill_left[:] = d["drill_left"].numpy()
-            self._drill_from[:] = d["drill_from"].numpy()
+            self._drill_held[:] = d["drill_from"].numpy()
         self.drills = d.get("drills", 0)
         self.drills_opened = d.get("drills_opened", 0)
         if self.demos is not None and d.get("demos") is not None:
