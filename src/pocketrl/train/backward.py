@@ -25,7 +25,7 @@ only be made from states recorded since.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
@@ -141,7 +141,7 @@ class Demos:
                 {
                     "key": d.key,
                     "count": d.count,
-                    "states": [s.__dict__.copy() for s in d.states],
+                    "states": [asdict(s) for s in d.states],
                     "found_step": d.found_step,
                     "level": d.level,
                     "tries": d.tries,
@@ -156,14 +156,7 @@ class Demos:
     def load_state_dict(self, d: dict) -> None:
         self.demos = {}
         for x in d["demos"]:
-            states = [Start(**s) for s in x["states"]]
-            demo = Demo(x["key"], x["count"], states, x["found_step"])
-            demo.level, demo.tries, demo.passes, demo.sent = (
-                x["level"],
-                x["tries"],
-                x["passes"],
-                x["sent"],
-            )
+            demo = Demo(**{**x, "states": [Start(**s) for s in x["states"]]})
             self.demos[demo.key] = demo
         self.trying = list(d["trying"])
         for ring in self.rings:
