@@ -423,6 +423,26 @@ def to_dict(cfg) -> dict:
     return dataclasses.asdict(cfg)
 
 
+def changed_settings(theirs: dict, ours: dict, sections: list[str]) -> list[str]:
+    """``section.key = ours (theirs)`` for each setting of ``sections`` (nested, dotted)
+    that differs between two ``to_dict`` configs; keys one side lacks are skipped."""
+    out = []
+
+    def walk(a, b, prefix):
+        for k, v in b.items():
+            if k not in a:
+                continue
+            if isinstance(v, dict) and isinstance(a[k], dict):
+                walk(a[k], v, f"{prefix}{k}.")
+            elif a[k] != v:
+                out.append(f"{prefix}{k} = {v!r} (there {a[k]!r})")
+
+    for name in sections:
+        if isinstance(theirs.get(name), dict) and isinstance(ours.get(name), dict):
+            walk(theirs[name], ours[name], f"{name}.")
+    return out
+
+
 def from_dict(data: dict, where: str = "config") -> TrainConfig:
     """Rebuild and validate a config from ``to_dict`` output."""
     cfg = TrainConfig()

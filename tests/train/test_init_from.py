@@ -81,3 +81,14 @@ def test_the_cli_records_the_source_as_an_absolute_path(tmp_path, source, monkey
     argv = ["train", "--preset", "toy", "--steps", "256", "--run-dir", str(run)]
     assert main(argv + ["--set", "ppo.num_envs=16", "--init-from", source.name]) == 0
     assert load_config(run / "config.toml").init_from == str(source.resolve())
+
+
+def test_settings_that_differ_from_the_source_run_are_named(tmp_path, source, capsys):
+    # --init-from takes the weights only: a run that plays another problem than its
+    # source (a forgotten --preset) says so, setting by setting
+    base = TINY + ["total_steps=256", f'init_from="{source}"']
+    train(make_config("toy", base), tmp_path / "same", progress=False)
+    assert "only the weights carry over" not in capsys.readouterr().err
+    train(make_config("toy", base + ["ppo.gamma=0.9"]), tmp_path / "other", progress=False)
+    err = capsys.readouterr().err
+    assert "only the weights carry over" in err and "ppo.gamma = 0.9 (there 0.99" in err

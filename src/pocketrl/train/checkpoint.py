@@ -84,9 +84,10 @@ def init_source(name: str) -> Path:
     return found
 
 
-def load_init_weights(name: str, milestones: list[str], policy_config: dict) -> dict:
+def load_init_weights(name: str, milestones: list[str], policy_config: dict) -> tuple[dict, dict]:
     """The policy weights (a state dict) that a fine-tuning run starts from, checked to be
-    for the same game and world and the same policy settings."""
+    for the same game and world and the same policy settings, and that run's config (a
+    ``to_dict`` dict; empty if the checkpoint has none)."""
     path = init_source(name)
     data = load_checkpoint(path)
     if data.get("milestones") != list(milestones):
@@ -99,4 +100,4 @@ def load_init_weights(name: str, milestones: list[str], policy_config: dict) -> 
             f"init_from: {path} holds a policy with other settings: {shown}; set them to "
             "match to fine-tune it"
         )
-    return data["model"]
+    return data["model"], data.get("config", {})

@@ -24,7 +24,7 @@ import numpy as np
 import torch
 
 from pocketrl.agents.policy import Policy, count_params
-from pocketrl.config import TrainConfig, save_config, to_dict
+from pocketrl.config import GAME_SECTIONS, TrainConfig, changed_settings, save_config, to_dict
 from pocketrl.games import make_game
 from pocketrl.train import checkpoint as ckpt
 from pocketrl.train import distributed
@@ -60,6 +60,24 @@ def resolve_device(name: str) -> torch.device:
     if dev.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(f"device={name!r} but CUDA is not available here; use cpu or auto")
     return dev
+
+
+def _init_note(cfg: TrainConfig, theirs: dict, ours: dict) -> str | None:
+    """What a fine-tuning run plays differently from the run its weights come from (the
+    game, PPO and archive settings), or None when nothing differs: ``--init-from`` takes
+    the weights only, so a run started without the base's preset or ``--set``s would
+    otherwise learn another problem without a word."""
+    changed = changed_settings(theirs, ours, [GAME_SECTIONS[cfg.game], "ppo", "explore"])
+    if not changed:
+        return None
+    shown = "; ".join(changed[:12]) + (
+        f"; and {len(changed) - 12} more" if len(changed) > 12 else ""
+    )
+    return (
+        f"init-from {cfg.init_from}: only the weights carry over; this run's settings "
+        f"differ from that run's in {len(changed)}: {shown}. If that is not meant, add "
+        "that run's --preset and --set options."
+    )
 
 
 class Trainer:
@@ -116,12 +134,14 @@ class Trainer:
         self.stop_reason: str | None = None
         self.ckpt_path = ckpt.checkpoint_path(self.run_dir)
         resume_step = None
+        init_note = None
         if cfg.init_from and not resume and self.is_main:
-            self.policy.load_state_dict(
-                ckpt.load_init_weights(
-                    cfg.init_from, list(self.game.milestones), to_dict(cfg)["policy"]
-                )
+            ours = to_dict(cfg)
+            weights, theirs = ckpt.load_init_weights(
+                cfg.init_from, list(self.game.milestones), ours["policy"]
             )
+            self.policy.load_state_dict(weights)
+            init_note = _init_note(cfg, theirs, ours)
         if resume:
             self._load(self.ranks.on_main(lambda: ckpt.load_checkpoint(self.ckpt_path)))
             resume_step = self.collector.global_step
@@ -132,6 +152,8 @@ class Trainer:
             save_config(cfg, self.run_dir / "config.toml")
             self.logger = MetricsLogger(self.run_dir, resume_step)
         self.progress = Progress(enabled=progress and self.is_main)
+        if init_note:
+            self._say(init_note)
 
     # --- checkpoints ---------------------------------------------------------------------
     def save(self) -> None:
