@@ -125,6 +125,28 @@ def test_eval_of_the_oracle_on_mini_reaches_every_milestone():
     r = evaluate(env, OracleAgent(env), 2500, "oracle", seed=0, record_actions=False)
     assert [m.name for m in r.milestones] == env.milestones
     assert all(m.share == 1.0 for m in r.milestones), table(r)
+    assert r.stalls == [] and "stalled" not in table(r)  # no game stopped short
+
+
+def test_eval_says_where_the_games_that_stopped_short_spent_their_time():
+    from pocketrl.evaluate import StageTime
+
+    where = StageTime(2)  # game 0 takes milestone a at step 1 and stays on map 5;
+    where.add(np.array([1, 0, 0]), np.array([5, 2, 2]))  # game 1 never leaves map 2;
+    where.add(np.array([1, 0, 2]), np.array([5, 2, 7]))  # game 2 takes both
+    first = np.array([[1, -1], [-1, -1], [1, 2]])
+    report = where.report(first, ["a", "b"], lambda i: f"room {i}")
+    assert report == [
+        {"milestones": 0, "last": None, "games": 1, "steps": 3, "maps": [["room 2", 1.0]]},
+        {"milestones": 1, "last": "a", "games": 1, "steps": 2, "maps": [["room 5", 1.0]]},
+    ]
+    # a real eval: random play on mini reaches nothing, so every env-step is before any
+    # milestone and the table names the maps by the world's names
+    env = GridmonEnv(4, GridmonConfig(world="mini", horizon=10**6), seed=0)
+    r = evaluate(env, RandomAgent(4, 7, seed=0), 200, "random", seed=0)
+    assert len(r.stalls) == 1 and r.stalls[0]["games"] == 4 and r.stalls[0]["steps"] == 800
+    assert "stalled before any milestone: 4 game(s); time there by map: " in table(r)
+    assert r.stalls[0]["maps"][0][0] in [m.name for m in env.world.maps]
 
 
 def test_eval_target_errors_are_clear(tmp_path, capsys):

@@ -40,6 +40,7 @@ class EvalResult:
     actions: np.ndarray | None = field(default=None, repr=False)  # (steps, num_envs) uint8
     search: dict | None = None  # a SearchAgent's settings and compute (agents/search.py)
     stopped: str | None = None  # why the agent ended the run before ``steps`` (StopEval)
+    stalls: list[dict] = field(default_factory=list)  # see ``stall_report``
 
     @property
     def real_steps(self) -> int:
@@ -84,6 +85,7 @@ def evaluate(
     actions = np.zeros((steps, env.num_envs), np.uint8) if record_actions else None
     m = len(env.milestones)
     first = np.full((env.num_envs, m), -1, np.int64)
+    where = StageTime(m)
     t0 = time.perf_counter()
     played, stopped, info = 0, None, None
     try:
@@ -99,6 +101,7 @@ def evaluate(
                 now[done] |= info["final_milestone_step"][done] >= 0
             new = now & (first < 0)
             first[new] = t
+            where.add((first >= 0).sum(1), info["map"])
             if on_step is not None:
                 on_step(t, obs, info)
     except StopEval as e:
@@ -137,7 +140,55 @@ def evaluate(
         actions,
         agent.search_report() if hasattr(agent, "search_report") else None,
         stopped,
+        where.report(first, env.milestones, getattr(env, "map_name", None)),
     )
+
+
+class StageTime:
+    """Env-steps by (milestones reached so far, map): where the games spend their time
+    at each stage of the game, so an eval says where they stall, not only that they do."""
+
+    TOP = 4  # maps named per stage
+
+    def __init__(self, num_milestones: int):
+        self.m = num_milestones
+        self.counts: dict[int, np.ndarray] = {}  # stage -> steps per map id
+
+    def add(self, stage: np.ndarray, maps: np.ndarray) -> None:
+        for k in np.unique(stage):
+            hist = np.bincount(maps[stage == k].astype(np.int64))
+            have = self.counts.setdefault(int(k), np.zeros(0, np.int64))
+            if hist.size > have.size:
+                have = np.pad(have, (0, hist.size - have.size))
+            have[: hist.size] += hist
+            self.counts[int(k)] = have
+
+    def report(self, first: np.ndarray, milestones: list[str], map_name=None) -> list[dict]:
+        """One entry per stage at which some games ended short of the last milestone:
+        how many games ended there, the milestone most of them reached last, the
+        env-steps spent at that stage (by every game that was in it), and the maps that
+        took the most of them, with their shares. ``first``: (envs, M) step reached."""
+        name = map_name or (lambda i: f"map {i}")
+        final_stage = (first >= 0).sum(1)
+        last = np.where(first >= 0, first, -1).argmax(1)  # each game's latest milestone
+        out = []
+        for k in sorted(set(final_stage.tolist())):
+            if k >= self.m or k not in self.counts:
+                continue
+            c = self.counts[k]
+            top = np.argsort(-c, kind="stable")[: self.TOP]
+            ended = final_stage == k
+            common = np.bincount(last[ended]).argmax() if k else None
+            out.append(
+                {
+                    "milestones": int(k),
+                    "last": milestones[int(common)] if k else None,
+                    "games": int(ended.sum()),
+                    "steps": int(c.sum()),
+                    "maps": [[name(int(i)), round(float(c[i] / c.sum()), 3)] for i in top if c[i]],
+                }
+            )
+        return out
 
 
 def table(r: EvalResult) -> str:
@@ -154,9 +205,22 @@ def table(r: EvalResult) -> str:
         )
     union = f", {r.explored_union:,} distinct over all envs" if r.explored_union >= 0 else ""
     lines.append(f"explored tiles: {r.explored_mean:,.0f} per env (episode memory){union}")
+    lines += stall_lines(r)
     if r.search is not None:
         lines.append(search_line(r))
     return "\n".join(lines)
+
+
+def stall_lines(r: EvalResult) -> list[str]:
+    """Where the games that stopped short spent their time: one line per stage at which
+    some game ended (the maps of the most env-steps at that stage)."""
+    lines = []
+    for s in r.stalls:
+        k = s["milestones"]
+        after = f"after {s['last']} ({k} milestone{'s' * (k > 1)})" if k else "before any milestone"
+        maps = ", ".join(f"{m} {share:.0%}" for m, share in s["maps"])
+        lines.append(f"stalled {after}: {s['games']} game(s); time there by map: {maps}")
+    return lines
 
 
 def search_line(r: EvalResult) -> str:

@@ -154,6 +154,10 @@ class GridmonEnv:
         levels = " ".join(f"{lv}" for lv in a["p_level"][i] if lv > 0)
         return f"B{int(a['n_badges'][i])} LV {levels}"
 
+    def map_name(self, map_id: int) -> str:
+        """The world's name of a map (``info["map"]``), for tables."""
+        return self.world.maps[map_id].name
+
     def describe(self) -> str:
         return self.world.summary()
 
