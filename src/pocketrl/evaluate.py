@@ -152,16 +152,19 @@ class StageTime:
 
     def __init__(self, num_milestones: int):
         self.m = num_milestones
-        self.counts: dict[int, np.ndarray] = {}  # stage -> steps per map id
+        self.flat = np.zeros(0, np.int64)  # index map * (m + 1) + stage -> env-steps
 
     def add(self, stage: np.ndarray, maps: np.ndarray) -> None:
-        for k in np.unique(stage):
-            hist = np.bincount(maps[stage == k].astype(np.int64))
-            have = self.counts.setdefault(int(k), np.zeros(0, np.int64))
-            if hist.size > have.size:
-                have = np.pad(have, (0, hist.size - have.size))
-            have[: hist.size] += hist
-            self.counts[int(k)] = have
+        hist = np.bincount(maps.astype(np.int64) * (self.m + 1) + stage)
+        if hist.size > self.flat.size:
+            self.flat = np.pad(self.flat, (0, hist.size - self.flat.size))
+        self.flat[: hist.size] += hist
+
+    @property
+    def counts(self) -> np.ndarray:
+        """(stages, maps) env-steps."""
+        pad = -self.flat.size % (self.m + 1)
+        return np.pad(self.flat, (0, pad)).reshape(-1, self.m + 1).T
 
     def report(self, first: np.ndarray, milestones: list[str], map_name=None) -> list[dict]:
         """One entry per stage at which some games ended short of the last milestone:
@@ -169,13 +172,14 @@ class StageTime:
         env-steps spent at that stage (by every game that was in it), and the maps that
         took the most of them, with their shares. ``first``: (envs, M) step reached."""
         name = map_name or (lambda i: f"map {i}")
+        counts = self.counts
         final_stage = (first >= 0).sum(1)
         last = np.where(first >= 0, first, -1).argmax(1)  # each game's latest milestone
         out = []
         for k in sorted(set(final_stage.tolist())):
-            if k >= self.m or k not in self.counts:
+            c = counts[k]
+            if k >= self.m or not c.sum():
                 continue
-            c = self.counts[k]
             top = np.argsort(-c, kind="stable")[: self.TOP]
             ended = final_stage == k
             common = np.bincount(last[ended]).argmax() if k else None
