@@ -424,8 +424,9 @@ def to_dict(cfg) -> dict:
 
 
 def changed_settings(theirs: dict, ours: dict, sections: list[str]) -> list[str]:
-    """``section.key = ours (theirs)`` for each setting of ``sections`` (nested, dotted)
-    that differs between two ``to_dict`` configs; keys one side lacks are skipped."""
+    """``section.key = OURS (there THEIRS)`` for each setting of ``sections`` (nested,
+    dotted) that differs between two ``to_dict`` configs; keys either side lacks (a
+    config saved by an older version) are skipped."""
     out = []
 
     def walk(a, b, prefix):

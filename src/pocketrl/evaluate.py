@@ -40,7 +40,7 @@ class EvalResult:
     actions: np.ndarray | None = field(default=None, repr=False)  # (steps, num_envs) uint8
     search: dict | None = None  # a SearchAgent's settings and compute (agents/search.py)
     stopped: str | None = None  # why the agent ended the run before ``steps`` (StopEval)
-    stalls: list[dict] = field(default_factory=list)  # see ``stall_report``
+    stalls: list[dict] = field(default_factory=list)  # where games stopped: StageTime.report
 
     @property
     def real_steps(self) -> int:
