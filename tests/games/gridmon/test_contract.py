@@ -118,6 +118,19 @@ def test_stagger_spreads_the_first_truncations_and_keeps_later_episodes_whole():
     assert spread == {0: [8, 16], 1: [6, 14], 2: [4, 12], 3: [2, 10]}
 
 
+def test_observe_clock_false_hides_the_clock_and_keeps_the_truncations():
+    shown, hidden = tiny_env(2, horizon=8, stagger=True), tiny_env(
+        2, horizon=8, stagger=True, observe_clock=False
+    )
+    for env in (shown, hidden):
+        act(env, C.RIGHT, C.UP)
+    assert shown.obs["state"][:, O_TIME].tolist() == pytest.approx([2 / 8, 6 / 8])
+    assert hidden.obs["state"][:, O_TIME].tolist() == [0.0, 0.0]
+    assert hidden.arrays["t"].tolist() == shown.arrays["t"].tolist() == [2, 6]
+    _, _, _, trunc, _ = act(hidden, C.UP, C.UP)
+    assert trunc.tolist() == [False, True]  # the clock still runs, only unseen
+
+
 def test_bad_actions_raise_clear_errors():
     env = tiny_env(2)
     with pytest.raises(ValueError, match="shape"):

@@ -82,6 +82,11 @@ class GridmonConfig:
     the places passed on the way are worth visiting again (a gift that needed the badge,
     a bush on a road already walked). The observation's visited window shows the memory
     as it is; eval's explored tiles count since the last milestone."""
+    observe_clock: bool = True
+    """Show the episode clock (t / horizon) in the observation. With the archive's
+    ``restart_clock`` an env sent to a late cell sees a fresh clock there, so training
+    sees late stages with clocks near 0 that a new game never shows there; false writes
+    0 in its place (same observation shape, so a policy trained with it fine-tunes)."""
     rewards: RewardWeights = field(default_factory=RewardWeights)
 
     def validate(self) -> None:

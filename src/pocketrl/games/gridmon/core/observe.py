@@ -14,7 +14,7 @@ Observation of one env (all fixed shapes):
   foes left / 6 | per move slot of the active monster: present, power / 100, PP fraction,
   effectiveness x same-type bonus on the foe / 3 (4 x 4) | money (log10(1+m) / 6) |
   balls / 20 | potions / 20 (capped at 1) | facing one-hot (4) | x / width, y / height |
-  episode progress t / horizon.
+  episode progress t / horizon (0 with ``observe_clock = false``).
 """
 
 from __future__ import annotations
@@ -107,4 +107,4 @@ def _write_state(s, i, w, v, foe):
     v[O_FACING + s.facing[i]] = 1.0
     v[O_POS] = s.x[i] / w.map_w[s.map[i]]
     v[O_POS + 1] = s.y[i] / w.map_h[s.map[i]]
-    v[O_TIME] = s.t[i] / w.horizon
+    v[O_TIME] = s.t[i] / w.horizon if w.observe_clock else 0.0

@@ -38,6 +38,7 @@ RUN_FIELDS = (
     "continue_on_truncate",
     "forget_on_milestone",
     "explore_count_scale",
+    "observe_clock",
 )
 
 WORLD_FIELDS = (
@@ -90,7 +91,7 @@ def _start_scalars(world: World) -> np.ndarray:
 def _run_settings(config: GridmonConfig) -> dict:
     """RUN_FIELDS: reward weights in REWARD_COMPONENTS order, level cap and scope, horizon,
     what truncation does, whether a milestone clears the exploration memory, the novelty
-    scale of the exploration reward."""
+    scale of the exploration reward, whether the clock is observed."""
     return dict(
         weights=np.array([getattr(config.rewards, c) for c in REWARD_COMPONENTS], np.float32),
         level_cap=np.float32(config.rewards.level_cap),
@@ -99,6 +100,7 @@ def _run_settings(config: GridmonConfig) -> dict:
         continue_on_truncate=np.bool_(config.on_truncate == "continue"),
         forget_on_milestone=np.bool_(config.forget_on_milestone),
         explore_count_scale=np.float64(config.rewards.explore_count_scale),
+        observe_clock=np.bool_(config.observe_clock),
     )
 
 
