@@ -119,8 +119,9 @@ def test_stagger_spreads_the_first_truncations_and_keeps_later_episodes_whole():
 
 
 def test_observe_clock_false_hides_the_clock_and_keeps_the_truncations():
-    shown, hidden = tiny_env(2, horizon=8, stagger=True), tiny_env(
-        2, horizon=8, stagger=True, observe_clock=False
+    shown, hidden = (
+        tiny_env(2, horizon=8, stagger=True),
+        tiny_env(2, horizon=8, stagger=True, observe_clock=False),
     )
     for env in (shown, hidden):
         act(env, C.RIGHT, C.UP)
