@@ -86,7 +86,8 @@ class GridmonConfig:
     """Show the episode clock (t / horizon) in the observation. With the archive's
     ``restart_clock`` an env sent to a late cell sees a fresh clock there, so training
     sees late stages with clocks near 0 that a new game never shows there; false writes
-    0 in its place (same observation shape, so a policy trained with it fine-tunes)."""
+    0 in its place (the observation keeps its shape, so a policy trained with the clock
+    can be fine-tuned without it). Eval and watch play a run with its own setting."""
     rewards: RewardWeights = field(default_factory=RewardWeights)
 
     def validate(self) -> None:
