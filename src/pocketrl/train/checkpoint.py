@@ -15,6 +15,7 @@ from pathlib import Path
 import torch
 
 from pocketrl.atomic import atomic_write
+from pocketrl.config import GAME_SECTIONS, changed_settings
 
 FORMAT = "pocketrl-checkpoint"
 VERSION = 1
@@ -101,3 +102,21 @@ def load_init_weights(name: str, milestones: list[str], policy_config: dict) -> 
             "match to fine-tune it"
         )
     return data["model"], data.get("config", {})
+
+
+def init_note(cfg, theirs: dict, ours: dict) -> str | None:
+    """What a fine-tuning run plays differently from the run its weights come from (the
+    game, PPO and archive settings), or None when nothing differs: ``--init-from`` takes
+    the weights only, so a run started without the base's preset or ``--set``s would
+    otherwise learn another problem without a word."""
+    changed = changed_settings(theirs, ours, [GAME_SECTIONS[cfg.game], "ppo", "explore"])
+    if not changed:
+        return None
+    shown = "; ".join(changed[:12]) + (
+        f"; and {len(changed) - 12} more" if len(changed) > 12 else ""
+    )
+    return (
+        f"init-from {cfg.init_from}: only the weights carry over; this run's settings "
+        f"differ from that run's in {len(changed)}: {shown}. If that is not meant, add "
+        "that run's --preset and --set options."
+    )

@@ -24,7 +24,7 @@ import numpy as np
 import torch
 
 from pocketrl.agents.policy import Policy, count_params
-from pocketrl.config import GAME_SECTIONS, TrainConfig, changed_settings, save_config, to_dict
+from pocketrl.config import TrainConfig, save_config, to_dict
 from pocketrl.games import make_game
 from pocketrl.train import checkpoint as ckpt
 from pocketrl.train import distributed
@@ -60,24 +60,6 @@ def resolve_device(name: str) -> torch.device:
     if dev.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(f"device={name!r} but CUDA is not available here; use cpu or auto")
     return dev
-
-
-def _init_note(cfg: TrainConfig, theirs: dict, ours: dict) -> str | None:
-    """What a fine-tuning run plays differently from the run its weights come from (the
-    game, PPO and archive settings), or None when nothing differs: ``--init-from`` takes
-    the weights only, so a run started without the base's preset or ``--set``s would
-    otherwise learn another problem without a word."""
-    changed = changed_settings(theirs, ours, [GAME_SECTIONS[cfg.game], "ppo", "explore"])
-    if not changed:
-        return None
-    shown = "; ".join(changed[:12]) + (
-        f"; and {len(changed) - 12} more" if len(changed) > 12 else ""
-    )
-    return (
-        f"init-from {cfg.init_from}: only the weights carry over; this run's settings "
-        f"differ from that run's in {len(changed)}: {shown}. If that is not meant, add "
-        "that run's --preset and --set options."
-    )
 
 
 class Trainer:
@@ -141,7 +123,7 @@ class Trainer:
                 cfg.init_from, list(self.game.milestones), ours["policy"]
             )
             self.policy.load_state_dict(weights)
-            init_note = _init_note(cfg, theirs, ours)
+            init_note = ckpt.init_note(cfg, theirs, ours)
         if resume:
             self._load(self.ranks.on_main(lambda: ckpt.load_checkpoint(self.ckpt_path)))
             resume_step = self.collector.global_step
