@@ -7,18 +7,26 @@
 # trains until LIMIT s after the start less RESERVE s, for its policy to be evaluated
 # alone (64 new games x EVAL_STEPS) and exported; everything lands in $OUT/results.tgz
 # (logs, metrics.jsonl, heat-maps, eval.json, bundles) and the last checkpoints in
-# $OUT/checkpoints.tgz.part* (compressed together, in parts under 16 MB).
+# $OUT/checkpoints.tgz.part* (compressed together, in parts under 16 MB); the policy
+# snapshots (`--set snapshot_steps=N`, checkpoints/step-*.pt) in $OUT/snapshots.tgz, to be
+# evaluated alone back on the box. EVAL=0 skips the eval and export (for fine-tuning
+# rounds whose snapshots are evaluated afterwards: the time goes to training).
 # SMALL=1 DEV=cpu runs a tiny version here, to check the script before spending a lease.
 set -u
 cd "$(dirname "$0")/.."
 export PYTHONPATH=$PWD/src NUMBA_CPU_NAME=generic PYTHONUNBUFFERED=1
 PY=${PY:-python3}; DEV=${DEV:-cuda}; LIMIT=${LIMIT:-560}; SMALL=${SMALL:-0}
-EVAL_STEPS=${EVAL_STEPS:-20000}; RESERVE=${RESERVE:-100}; OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
+EVAL_STEPS=${EVAL_STEPS:-20000}; EVAL=${EVAL:-1}; RESERVE=${RESERVE:-100}; OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
 RUNS=${RUNS:-"champion-s0:gridmon-champion:0:;champion-s1:gridmon-champion:1:"}
 R=/tmp/r; rm -rf $R; mkdir -p $R/bundles
 T0=$(date +%s)
 el() { echo "[$(( $(date +%s) - T0 ))s] $*" | tee -a $R/timeline.txt; }
-pack() { tar czf $OUT/results.tgz --exclude=checkpoints --exclude=tb -C $R . ; el packed; }
+pack() {
+  tar czf $OUT/results.tgz --exclude=checkpoints --exclude=tb -C $R .
+  (cd $R && ls -d ./*/checkpoints/step-*.pt > /dev/null 2>&1 \
+    && tar czf $OUT/snapshots.tgz ./*/checkpoints/step-*.pt)
+  el packed
+}
 trap pack EXIT
 trap 'exit 124' TERM
 { nvidia-smi -L; $PY -c "import torch,numba,numpy,sys; print(sys.version); print('torch', torch.__version__, 'numba', numba.__version__, 'numpy', numpy.__version__, 'cuda', torch.cuda.is_available())"; nproc; } > $R/env.txt 2>&1
@@ -46,7 +54,7 @@ for spec in "${SPECS[@]}"; do
 done
 wait; el trained
 # --- each policy alone in new games, and its bundle -----------------------------------------
-for name in "${NAMES[@]}"; do
+[ "$EVAL" = 1 ] && for name in "${NAMES[@]}"; do
   OMP_NUM_THREADS=2 timeout 70 $P eval $R/"$name" --envs 64 --steps "$EVAL_STEPS" --seed 0 \
     --no-media --out $R/"$name"-eval > $R/"$name"-eval.txt 2>&1 &
   $P export $R/"$name" --out $R/bundles --name main-"$name" > /dev/null 2>&1 &
