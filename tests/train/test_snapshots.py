@@ -57,3 +57,61 @@ def test_eval_of_a_snapshot_writes_beside_it_under_its_own_name(tmp_path, capsys
         assert main(["eval", str(snapshot_path(run, step)), "--envs", "2", "--steps", "20"]) == 0
     for step in (256, 512):
         assert (run / "checkpoints" / f"eval-step-{step:011d}" / "eval.json").is_file()
+
+
+def test_eval_snapshots_plays_every_policy_of_a_run_and_marks_the_furthest(tmp_path, capsys):
+    import json
+
+    from pocketrl.cli import main
+
+    run = tmp_path / "run"
+    train(make_config("toy", TINY + ["total_steps=768", "snapshot_steps=256"]), run, progress=False)
+    # 8 games of 200 steps: a toy policy this young gets halfway in some (random play
+    # does in 8 of 8 by step 100), so one policy is marked
+    assert main(["eval", str(run), "--snapshots", "--envs", "8", "--steps", "200"]) == 0
+    out = capsys.readouterr().out
+    for step in (256, 512, 768):
+        assert (run / "checkpoints" / f"eval-step-{step:011d}" / "eval.json").is_file()
+        assert f"\n{step:,} " in out  # one row per snapshot, labelled by its env step
+    assert (run / "eval" / "eval.json").is_file()  # the latest policy's, where eval puts it
+    summary = json.loads((run / "eval-snapshots.json").read_text())
+    labels = [p["label"] for p in summary["policies"]]
+    assert labels == ["256", "512", "768", "latest"]
+    assert summary["furthest"] in labels and f"* got furthest: {summary['furthest']}" in out
+    assert (summary["envs"], summary["steps"]) == (8, 200)
+
+
+def test_eval_snapshots_needs_a_run_that_kept_them(tmp_path, capsys):
+    from pocketrl.cli import main
+
+    run = tmp_path / "run"
+    train(make_config("toy", TINY + ["total_steps=256"]), run, progress=False)
+    capsys.readouterr()
+    assert main(["eval", str(run), "--snapshots", "--envs", "2", "--steps", "20"]) != 0
+    assert "--set snapshot_steps=N" in capsys.readouterr().err
+    file = str(checkpoint_path(run))
+    assert main(["eval", file, "--snapshots", "--envs", "2", "--steps", "20"]) != 0
+    assert "needs a run dir" in capsys.readouterr().err
+
+
+def test_the_furthest_policy_is_judged_from_the_deepest_milestone_back():
+    import numpy as np
+
+    from pocketrl.commands.eval_snapshots import furthest, snapshot_table
+    from pocketrl.evaluate import EvalResult, MilestoneRow
+
+    def result(*reached):
+        rows = [MilestoneRow(f"m{j}", n, n / 64, None, None) for j, n in enumerate(reached)]
+        return EvalResult("policy", "toy", 64, 100, 0, 1.0, rows, 0.0, -1, np.zeros((64, 3)))
+
+    # most games at the deepest milestone wins; a tie there goes to the milestone before;
+    # more games at shallow milestones do not outweigh one game further on
+    results = [result(64, 60, 0), result(50, 30, 2), result(64, 40, 2), result(64, 64, 1)]
+    assert furthest(results) == 2
+    text = snapshot_table(["a", "b", "c", "d"], results)
+    assert text.splitlines()[4].endswith("*") and "got furthest: c" in text
+    # nobody past m0: the table shows m0 and the next milestone only
+    assert "m2" not in snapshot_table(["a"], [result(3, 0, 0)])
+    # nobody reached anything: no policy is marked
+    none = snapshot_table(["a", "b"], [result(0, 0, 0), result(0, 0, 0)])
+    assert "*" not in none and "no policy reached a milestone" in none

@@ -73,6 +73,14 @@ def add_parser(subparsers) -> None:
         "milestone from) instead of new games: --envs tries per milestone set, --steps "
         "each (default 2048); prints how many get through and writes gates.json",
     )
+    p.add_argument(
+        "--snapshots",
+        action="store_true",
+        help="TARGET is a run dir: play each of its policy snapshots (checkpoints/step-*.pt, "
+        "kept with --set snapshot_steps=N) and its latest policy on the same games, write "
+        "each one's eval.json as usual (no pictures), and print one row per policy, the "
+        "one that got furthest marked; also RUN/eval-snapshots.json",
+    )
     add_search_args(p)
     p.add_argument(
         "--search-sweep",
@@ -85,8 +93,6 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pocketrl.evaluate import evaluate, table, to_json, write_json_atomic
-
     choice = load_target(args)
     envs, steps = AGENT_DEFAULTS[choice.name]
     if args.from_gates is not None:
@@ -96,6 +102,15 @@ def run(args: argparse.Namespace) -> int:
     if envs < 1 or steps < 1:
         raise ValueError(f"--envs and --steps must be >= 1, got {envs} and {steps}")
     settings = search_settings(args, choice)
+    if args.snapshots:
+        from .eval_snapshots import eval_snapshots
+
+        if args.from_gates is not None or settings.copies or args.search_sweep is not None:
+            raise ValueError(
+                "--snapshots plays each policy as it is from new games: leave out "
+                "--from-gates, --search and --search-sweep"
+            )
+        return eval_snapshots(args, envs, steps)
     if args.from_gates is not None:
         if settings.copies or args.search_sweep is not None:
             raise ValueError("--from-gates plays the agent as it is: leave out --search")
@@ -106,34 +121,52 @@ def run(args: argparse.Namespace) -> int:
         return _sweep(args, choice, settings, envs, steps)
     env = make_env(choice, envs, args.seed, horizon=steps + 1)
     out = args.out or default_out(args.target, choice.name, env.label, _suffix(settings))
+    result, failed = eval_one(args, choice, env, steps, out, settings)
+    if result.stopped:
+        print(f"stopped after {result.steps:,} steps: {result.stopped}", file=_stream(failed))
+    return 1 if failed else 0
+
+
+def eval_one(args, choice, env, steps: int, out: Path, settings=None, media: bool = True):
+    """Play ``env``'s games with the chosen agent, print the table, write eval.json (and
+    the pictures unless --no-media or not ``media``) to ``out``; close the env. Returns
+    (result, whether the agent failed)."""
+    from pocketrl.evaluate import evaluate, table, to_json, write_json_atomic
+
     agent = None
     try:
         agent = make_agent(choice, env, args, out)
-        agent = with_search(agent, env, choice, settings, steps + 1)
+        if settings is not None:
+            agent = with_search(agent, env, choice, settings, steps + 1)
         result = evaluate(env, agent, steps, choice.name, args.seed)
         print(env.describe())
         print(table(result))
-        extra = {
-            "config": asdict(game_config(choice, steps + 1)),
-            "target": str(args.target or ""),
-            "greedy": bool(args.greedy),
-        }
-        if choice.loaded is not None:  # for the depth-against-breadth table (compare)
-            extra["parameters"] = sum(v.numel() for v in choice.loaded.state_dict.values())
-        if hasattr(agent, "eval_report"):  # e.g. an llm agent's calls and tokens
-            extra.update(agent.eval_report(result))
-        write_json_atomic(out / "eval.json", to_json(result, extra))
+        write_json_atomic(
+            out / "eval.json", to_json(result, eval_extra(args, choice, agent, result, steps))
+        )
         print(f"wrote {out / 'eval.json'}")
-        if not args.no_media and result.steps > 0:
+        if media and not args.no_media and result.steps > 0:
             _write_media(out, env, choice, result, args)
     finally:
         if agent is not None:
             close_agent(agent)
         env.close()
-    failed = getattr(agent, "failed", False)
-    if result.stopped:
-        print(f"stopped after {result.steps:,} steps: {result.stopped}", file=_stream(failed))
-    return 1 if failed else 0
+    return result, getattr(agent, "failed", False)
+
+
+def eval_extra(args, choice, agent, result, steps: int) -> dict:
+    """What eval.json holds besides the result: the game's settings, the target, and the
+    policy's size (for compare's depth-against-breadth table) or an agent's own report."""
+    extra = {
+        "config": asdict(game_config(choice, steps + 1)),
+        "target": str(args.target or ""),
+        "greedy": bool(args.greedy),
+    }
+    if choice.loaded is not None:
+        extra["parameters"] = sum(v.numel() for v in choice.loaded.state_dict.values())
+    if hasattr(agent, "eval_report"):  # e.g. an llm agent's calls and tokens
+        extra.update(agent.eval_report(result))
+    return extra
 
 
 def _from_gates(args, choice, envs: int, steps: int) -> int:
