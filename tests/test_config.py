@@ -26,6 +26,20 @@ def test_presets_load_and_validate():
     assert make_config("gridmon-default").env.world == "main"
 
 
+def test_the_alone_preset_fine_tunes_a_champion_run_on_the_evals_games():
+    from pocketrl.commands.eval import AGENT_DEFAULTS
+
+    champion, alone = make_config("gridmon-champion"), make_config("gridmon-alone")
+    # a champion run's weights fit (--init-from checks the policy settings) and the
+    # rewards the policy learned stay the same but for the event weight
+    assert alone.policy == champion.policy and alone.env.world == champion.env.world
+    assert alone.env.rewards.level_scope == champion.env.rewards.level_scope
+    # every env plays new games as long as the alone eval's (no archive, no restores)
+    assert alone.explore.archive is False and alone.env.on_truncate == "reset"
+    assert alone.env.horizon == AGENT_DEFAULTS["pretrained"][1]
+    assert alone.snapshot_steps > 0
+
+
 def test_overrides_are_typed():
     cfg = make_config(
         "gridmon-mini",
