@@ -121,23 +121,22 @@ def run(args: argparse.Namespace) -> int:
         return _sweep(args, choice, settings, envs, steps)
     env = make_env(choice, envs, args.seed, horizon=steps + 1)
     out = args.out or default_out(args.target, choice.name, env.label, _suffix(settings))
-    result, failed = eval_one(args, choice, env, steps, out, settings)
+    result, failed = _eval_one(args, choice, env, steps, out, settings)
     if result.stopped:
         print(f"stopped after {result.steps:,} steps: {result.stopped}", file=_stream(failed))
     return 1 if failed else 0
 
 
-def eval_one(args, choice, env, steps: int, out: Path, settings=None, media: bool = True):
-    """Play ``env``'s games with the chosen agent, print the table, write eval.json (and
-    the pictures unless --no-media or not ``media``) to ``out``; close the env. Returns
-    (result, whether the agent failed)."""
+def _eval_one(args, choice, env, steps: int, out: Path, settings):
+    """Play ``env``'s games with the chosen agent (and search ``settings``), print the
+    table, write eval.json (and the pictures unless --no-media) to ``out``; close the env.
+    Returns (result, whether the agent failed)."""
     from pocketrl.evaluate import evaluate, table, to_json, write_json_atomic
 
     agent = None
     try:
         agent = make_agent(choice, env, args, out)
-        if settings is not None:
-            agent = with_search(agent, env, choice, settings, steps + 1)
+        agent = with_search(agent, env, choice, settings, steps + 1)
         result = evaluate(env, agent, steps, choice.name, args.seed)
         print(env.describe())
         print(table(result))
@@ -145,7 +144,7 @@ def eval_one(args, choice, env, steps: int, out: Path, settings=None, media: boo
             out / "eval.json", to_json(result, eval_extra(args, choice, agent, result, steps))
         )
         print(f"wrote {out / 'eval.json'}")
-        if media and not args.no_media and result.steps > 0:
+        if not args.no_media and result.steps > 0:
             _write_media(out, env, choice, result, args)
     finally:
         if agent is not None:
