@@ -43,9 +43,10 @@ def snapshot_targets(run_dir: Path) -> list[tuple[str, Path]]:
     return rows + [(LATEST, latest)] if latest.is_file() else rows
 
 
-def furthest(results: list[EvalResult]) -> int:
+def furthest(results: list[EvalResult]) -> int | None:
     """Index of the policy that got furthest: most games at the deepest milestone any
-    reached, ties broken by the milestone before it, and so on (earliest on full ties)."""
+    reached, ties broken by the milestone before it, and so on (earliest on full ties);
+    None when no policy reached a milestone."""
 
     def key(r: EvalResult):
         return tuple(m.reached for m in reversed(r.milestones))
@@ -54,7 +55,7 @@ def furthest(results: list[EvalResult]) -> int:
     for i, r in enumerate(results):
         if key(r) > key(results[best]):
             best = i
-    return best
+    return best if any(key(results[best])) else None
 
 
 def snapshot_table(labels: list[str], results: list[EvalResult]) -> str:
@@ -71,13 +72,13 @@ def snapshot_table(labels: list[str], results: list[EvalResult]) -> str:
         "games that reached each milestone",
         "env step".ljust(width) + "".join(n.rjust(c) for n, c in zip(shown, cols)),
     ]
-    best = furthest(results) if deepest >= 0 else -1
+    best = furthest(results)
     for i, (label, r) in enumerate(zip(labels, results)):
         cells = [f"{m.reached}/{r.num_envs}" for m in r.milestones[: len(shown)]]
         mark = "  *" if i == best else ""
         lines.append(label.ljust(width) + "".join(x.rjust(c) for x, c in zip(cells, cols)) + mark)
     lines.append(
-        f"* got furthest: {labels[best]}" if best >= 0 else "no policy reached a milestone"
+        f"* got furthest: {labels[best]}" if best is not None else "no policy reached a milestone"
     )
     return "\n".join(lines)
 
@@ -116,14 +117,13 @@ def eval_snapshots(args, envs: int, steps: int) -> int:
         {"label": label, "eval": p, "milestones": {m.name: m.reached for m in r.milestones}}
         for label, p, r in zip(labels, paths, results)
     ]
+    best = furthest(results)
     summary = {
         "envs": envs,
         "steps": steps,
         "seed": args.seed,
         "policies": rows,
-        "furthest": labels[furthest(results)]
-        if any(m.reached for r in results for m in r.milestones)
-        else None,
+        "furthest": labels[best] if best is not None else None,
     }
     write_json_atomic(Path(run_dir) / "eval-snapshots.json", summary)
     print(f"wrote {Path(run_dir) / 'eval-snapshots.json'}")
