@@ -145,3 +145,20 @@ def test_exploration_reward_counts_new_tiles_once(env):
 
 def _trainer(env):
     return int(next(i for i, k in enumerate(env.world.ent["kind"]) if k == C.E_TRAINER))
+
+
+def test_a_changed_source_drops_the_compiled_cache(tmp_path):
+    """numba checks a cached function against its own file only, so an edit to one
+    kernel file must drop the cache of all: else the step runs the old code."""
+    from pocketrl.games.gridmon.core.jit import drop_stale_cache
+
+    (tmp_path / "rules.py").write_text("x = 1\n")
+    cache = tmp_path / "__pycache__"
+    cache.mkdir()
+    (cache / "engine.step-10.py311.nbi").write_bytes(b"index")
+    (cache / "engine.step-10.py311.1.nbc").write_bytes(b"code")
+    assert drop_stale_cache(tmp_path) and not list(cache.glob("*.nb*"))
+    (cache / "engine.step-10.py311.nbi").write_bytes(b"index")  # compiled again
+    assert not drop_stale_cache(tmp_path) and list(cache.glob("*.nbi"))
+    (tmp_path / "rules.py").write_text("x = 2\n")  # an edit
+    assert drop_stale_cache(tmp_path) and not list(cache.glob("*.nbi"))

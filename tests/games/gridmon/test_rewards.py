@@ -174,6 +174,25 @@ def test_talk_pays_once_per_person_until_the_next_milestone():
     assert float(info["reward/talk"][0]) == 0.5
 
 
+def test_the_healer_counts_as_a_person_to_talk_to():
+    """A at the healer pays the talk part once per milestone (as any person does) on top
+    of what the heal restores, so a policy that talks to people finds the healer too."""
+    from pocketrl.games.gridmon.core import constants as C
+
+    config = GridmonConfig(world="mini", horizon=10**9, rewards=RewardWeights(talk=0.5))
+    env = GridmonEnv(1, config, seed=0)
+    env.reset(seed=0)
+    e = _facing_a(env, C.E_HEAL)
+    env.arrays["p_hp"][0, 0] = 1  # hurt, so the heal restores something
+    paid, healed = [], []
+    for _ in range(2):
+        _, _, _, _, info = env.step(np.array([C.A]))
+        paid.append(float(info["reward/talk"][0]))
+        healed.append(float(info["reward/heal"][0]))
+    assert paid == [0.5, 0.0] and healed[0] > 0 and healed[1] == 0
+    assert env.arrays["talked"][0, e] == 1 and env.arrays["heal_map"][0] == env.arrays["map"][0]
+
+
 def test_count_scale_makes_a_trodden_tile_pay_less():
     """``explore_count_scale`` s: a newly explored tile pays explore / sqrt(1 + n / s),
     n = the batch's steps onto it so far (this one included); 0 pays explore."""

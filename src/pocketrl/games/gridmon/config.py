@@ -47,10 +47,11 @@ class RewardWeights:
     champion: float = 20.0
     """For beating the champion."""
     talk: float = 0.0
-    """Per person or sign spoken to (A on it) for the first time since the episode
-    began or the last milestone: exploration of what can be said rather than of where
-    one can stand. The memory clears at every milestone because that is when an answer
-    can change (a gift that needs a badge says no before it and gives after)."""
+    """Per person (the healer and the clerks too), guard or sign spoken to (A on it) for
+    the first time since the episode began or the last milestone: exploration of what
+    can be said and done rather than of where one can stand. The memory clears at every
+    milestone because that is when an answer can change (a gift that needs a badge says
+    no before it and gives after)."""
     level_cap: int = 30
     """Level above which growth is rewarded at a quarter rate (of the party's sum, or of
     each monster: ``level_scope``)."""

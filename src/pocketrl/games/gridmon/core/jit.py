@@ -4,9 +4,21 @@
 reference-counted memory): the step may not allocate, which is the design anyway, and
 without the NRT numba emits no reference counting on every array it touches; with it,
 those atomic counts made the step about 200 times slower.
+
+numba checks a cached function against its own source file only: a step cached from
+engine.py would go on running an old ``interact`` after overworld.py changed. So the
+cache next to these sources is dropped whenever any of them changes
+(``drop_stale_cache``, run on import).
 """
 
+import hashlib
+import os
+from pathlib import Path
+
 from numba import njit
+
+CORE = Path(__file__).parent
+STAMP = "sources.sha256"
 
 
 def kernel(fn=None, *, inline: bool = False):
@@ -16,3 +28,32 @@ def kernel(fn=None, *, inline: bool = False):
     if fn is None:
         return njit(**opts)
     return njit(**opts)(fn)
+
+
+def drop_stale_cache(core: Path = CORE) -> bool:
+    """Delete numba's cache files in ``core/__pycache__`` when the sources of ``core``
+    differ from those the cache was built from; True if it dropped them. A cache that
+    cannot be read or written (a read-only install) is left to numba."""
+    digest = hashlib.sha256()
+    for path in sorted(core.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    cache = core / "__pycache__"
+    stamp = cache / STAMP
+    try:
+        if stamp.read_text() == digest.hexdigest():
+            return False
+    except OSError:
+        pass
+    try:
+        for old in [*cache.glob("*.nbi"), *cache.glob("*.nbc")]:
+            old.unlink(missing_ok=True)
+        cache.mkdir(exist_ok=True)
+        tmp = cache / f"{STAMP}.{os.getpid()}.tmp"
+        tmp.write_text(digest.hexdigest())
+        tmp.replace(stamp)
+    except OSError:
+        return False
+    return True
+
+
+drop_stale_cache()

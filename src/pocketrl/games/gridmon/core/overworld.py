@@ -106,11 +106,13 @@ def interact(s, i, w):
     k = w.ent_kind[e]
     done = w.ent_event[e] >= 0 and s.events[i, w.ent_event[e]] == 1
     if k == C.E_HEAL:
+        _first_word(s, i, e)
         restored = heal_party(s, i, w)
         s.parts[i, R_HEAL] += restored
         s.heal_map[i], s.heal_x[i], s.heal_y[i] = m, s.x[i], s.y[i]
         say(s, i, C.MSG_HEAL, 0, 0)
     elif k == C.E_SHOP:
+        _first_word(s, i, e)
         _buy(s, i, w, e)
     elif k == C.E_ITEM and not done:
         give_item(s, i, w.ent_item[e], w.ent_count[e])
@@ -139,6 +141,13 @@ def interact(s, i, w):
 def _talk(s, i, e):
     """Say entity e's line; the first time since the last milestone pays the talk part."""
     say(s, i, C.MSG_TALK, e, 0)
+    _first_word(s, i, e)
+
+
+@kernel
+def _first_word(s, i, e):
+    """A on a person (healer and clerks too), guard or sign: the first time since the
+    last milestone pays the talk part."""
     if s.talked[i, e] == 0:
         s.talked[i, e] = 1
         s.parts[i, R_TALK] += 1.0
