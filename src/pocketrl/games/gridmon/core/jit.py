@@ -12,10 +12,11 @@ cache next to these sources is dropped whenever any of them changes
 """
 
 import hashlib
-import os
 from pathlib import Path
 
 from numba import njit
+
+from pocketrl.atomic import atomic_write_text
 
 CORE = Path(__file__).parent
 STAMP = "sources.sha256"
@@ -47,10 +48,7 @@ def drop_stale_cache(core: Path = CORE) -> bool:
     try:
         for old in [*cache.glob("*.nbi"), *cache.glob("*.nbc")]:
             old.unlink(missing_ok=True)
-        cache.mkdir(exist_ok=True)
-        tmp = cache / f"{STAMP}.{os.getpid()}.tmp"
-        tmp.write_text(digest.hexdigest())
-        tmp.replace(stamp)
+        atomic_write_text(stamp, digest.hexdigest())
     except OSError:
         return False
     return True
