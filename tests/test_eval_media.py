@@ -2,6 +2,7 @@
 documented sizes; the same seed gives the same table and another seed another; watch and
 compare run."""
 
+import collections
 import json
 
 import numpy as np
@@ -147,6 +148,32 @@ def test_eval_says_where_the_games_that_stopped_short_spent_their_time():
     assert len(r.stalls) == 1 and r.stalls[0]["games"] == 4 and r.stalls[0]["steps"] == 800
     assert "stalled before any milestone: 4 game(s); time there by map: " in table(r)
     assert r.stalls[0]["maps"][0][0] in [m.name for m in env.world.maps]
+
+
+def test_eval_says_where_the_stalled_games_black_out_and_where_a_loss_sends_them():
+    from pocketrl.evaluate import StageTime
+
+    where = StageTime(1)  # two games, neither takes the milestone; both on map 3, then
+    where.add(np.array([0, 0]), np.array([3, 3]))  # game 1 blacks out on map 3 (and is
+    where.add_losses(np.array([0, 0]), np.array([3, 3]), np.array([0, 1]))  # sent to 0),
+    where.add(np.array([0, 0]), np.array([3, 0]))  # a reset (-2) counts no loss, and
+    where.add_losses(np.array([0, 0]), np.array([3, 0]), np.array([-2, 2]))  # two on 0
+    first = np.array([[-1], [-1]])
+    (report,) = where.report(first, ["a"], lambda i: f"room {i}", respawn=np.array([0, 0]))
+    assert report["blackouts"] == 3
+    assert report["blackout_maps"] == [["room 0", 2], ["room 3", 1]]
+    assert report["respawn"] == [["room 0", 2]]
+    # a real eval of gridmon: random play on mini loses on the route's grass, never in
+    # a town (where the loss sends it, which the map after the step would name instead)
+    env = GridmonEnv(4, GridmonConfig(world="mini", horizon=10**6), seed=0)
+    r = evaluate(env, RandomAgent(4, 7, seed=0), 3000, "random", seed=0)
+    (stall,) = r.stalls
+    assert stall["blackouts"] == int(env.arrays["blackouts"].sum()) > 0
+    assert [m for m, _ in stall["blackout_maps"]] == ["mini_route"]
+    back = collections.Counter(env.map_name(int(m)) for m in env.arrays["heal_map"])
+    assert sorted(map(tuple, stall["respawn"])) == sorted(back.items())
+    assert f"; blackouts there: {stall['blackouts']} (mini_route " in table(r)
+    assert "; a loss sends them back to: " in table(r)
 
 
 def test_eval_target_errors_are_clear(tmp_path, capsys):

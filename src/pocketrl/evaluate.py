@@ -88,6 +88,7 @@ def evaluate(
     where = StageTime(m)
     t0 = time.perf_counter()
     played, stopped, info = 0, None, None
+    lost_before = map_before = None  # blackouts so far and map, at the step before
     try:
         for t in range(1, steps + 1):
             action = agent.act(obs)
@@ -101,7 +102,12 @@ def evaluate(
                 now[done] |= info["final_milestone_step"][done] >= 0
             new = now & (first < 0)
             first[new] = t
-            where.add((first >= 0).sum(1), info["map"])
+            stage = (first >= 0).sum(1)
+            where.add(stage, info["map"])
+            if "blackouts" in info:  # a loss counts on the map it happened on
+                if lost_before is not None:
+                    where.add_losses(stage, map_before, info["blackouts"] - lost_before)
+                lost_before, map_before = info["blackouts"].copy(), info["map"].copy()
             if on_step is not None:
                 on_step(t, obs, info)
     except StopEval as e:
@@ -140,39 +146,67 @@ def evaluate(
         actions,
         agent.search_report() if hasattr(agent, "search_report") else None,
         stopped,
-        where.report(first, env.milestones, getattr(env, "map_name", None)),
+        where.report(
+            first,
+            env.milestones,
+            getattr(env, "map_name", None),
+            info.get("respawn_map") if info is not None else None,
+        ),
     )
 
 
 class StageTime:
     """Env-steps by (milestones reached so far, map): where the games spend their time
-    at each stage of the game, so an eval says where they stall, not only that they do."""
+    at each stage of the game, so an eval says where they stall, not only that they do.
+    For a game that counts losses (``info["blackouts"]``) also where they black out."""
 
     TOP = 4  # maps named per stage
 
     def __init__(self, num_milestones: int):
         self.m = num_milestones
         self.flat = np.zeros(0, np.int64)  # index map * (m + 1) + stage -> env-steps
+        self.lost = None  # the same index -> blackouts, once the game reports any
+
+    def _bin(self, flat: np.ndarray, stage, maps, weights=None) -> np.ndarray:
+        hist = np.bincount(maps.astype(np.int64) * (self.m + 1) + stage, weights)
+        hist = hist.astype(np.int64)
+        if hist.size > flat.size:
+            flat = np.pad(flat, (0, hist.size - flat.size))
+        flat[: hist.size] += hist
+        return flat
 
     def add(self, stage: np.ndarray, maps: np.ndarray) -> None:
-        hist = np.bincount(maps.astype(np.int64) * (self.m + 1) + stage)
-        if hist.size > self.flat.size:
-            self.flat = np.pad(self.flat, (0, hist.size - self.flat.size))
-        self.flat[: hist.size] += hist
+        self.flat = self._bin(self.flat, stage, maps)
+
+    def add_losses(self, stage: np.ndarray, maps: np.ndarray, new: np.ndarray) -> None:
+        """``new`` blackouts of each env at this step (negative where a game was reset),
+        on ``maps``, the map each env was on before the step."""
+        lost = np.zeros(0, np.int64) if self.lost is None else self.lost
+        self.lost = self._bin(lost, stage, maps, np.maximum(new, 0))
+
+    def _by_stage(self, flat: np.ndarray) -> np.ndarray:
+        """(stages, maps) of an index-map * (m + 1) + stage array."""
+        pad = -flat.size % (self.m + 1)
+        return np.pad(flat, (0, pad)).reshape(-1, self.m + 1).T
 
     @property
     def counts(self) -> np.ndarray:
         """(stages, maps) env-steps."""
-        pad = -self.flat.size % (self.m + 1)
-        return np.pad(self.flat, (0, pad)).reshape(-1, self.m + 1).T
+        return self._by_stage(self.flat)
 
-    def report(self, first: np.ndarray, milestones: list[str], map_name=None) -> list[dict]:
+    def report(
+        self, first: np.ndarray, milestones: list[str], map_name=None, respawn=None
+    ) -> list[dict]:
         """One entry per stage at which some games ended short of the last milestone:
         how many games ended there, the milestone most of them reached last, the
         env-steps spent at that stage (by every game that was in it), and the maps that
-        took the most of them, with their shares. ``first``: (envs, M) step reached."""
+        took the most of them, with their shares. ``first``: (envs, M) step reached.
+        With losses counted: the blackouts at that stage and the maps of the most; with
+        ``respawn`` ((envs,) map a loss sends each game back to, at the end): that map
+        for the games that ended there, the most common first."""
         name = map_name or (lambda i: f"map {i}")
         counts = self.counts
+        lost = None if self.lost is None else self._by_stage(self.lost)
         final_stage = (first >= 0).sum(1)
         last = np.where(first >= 0, first, -1).argmax(1)  # each game's latest milestone
         out = []
@@ -183,15 +217,23 @@ class StageTime:
             top = np.argsort(-c, kind="stable")[: self.TOP]
             ended = final_stage == k
             common = np.bincount(last[ended]).argmax() if k else None
-            out.append(
-                {
-                    "milestones": int(k),
-                    "last": milestones[int(common)] if k else None,
-                    "games": int(ended.sum()),
-                    "steps": int(c.sum()),
-                    "maps": [[name(int(i)), round(float(c[i] / c.sum()), 3)] for i in top if c[i]],
-                }
-            )
+            entry = {
+                "milestones": int(k),
+                "last": milestones[int(common)] if k else None,
+                "games": int(ended.sum()),
+                "steps": int(c.sum()),
+                "maps": [[name(int(i)), round(float(c[i] / c.sum()), 3)] for i in top if c[i]],
+            }
+            if lost is not None:
+                b = lost[k] if k < len(lost) else np.zeros(0, np.int64)
+                most = np.argsort(-b, kind="stable")[: self.TOP]
+                entry["blackouts"] = int(b.sum())
+                entry["blackout_maps"] = [[name(int(i)), int(b[i])] for i in most if b[i]]
+            if respawn is not None:
+                where = np.bincount(np.asarray(respawn)[ended].astype(np.int64))
+                most = np.argsort(-where, kind="stable")[: self.TOP]
+                entry["respawn"] = [[name(int(i)), int(where[i])] for i in most if where[i]]
+            out.append(entry)
         return out
 
 
@@ -223,7 +265,14 @@ def stall_lines(r: EvalResult) -> list[str]:
         k = s["milestones"]
         after = f"after {s['last']} ({k} milestone{'s' * (k > 1)})" if k else "before any milestone"
         maps = ", ".join(f"{m} {share:.0%}" for m, share in s["maps"])
-        lines.append(f"stalled {after}: {s['games']} game(s); time there by map: {maps}")
+        line = f"stalled {after}: {s['games']} game(s); time there by map: {maps}"
+        if "blackouts" in s:
+            most = ", ".join(f"{m} {n:,}" for m, n in s["blackout_maps"])
+            line += f"; blackouts there: {s['blackouts']:,}" + (f" ({most})" if most else "")
+        if "respawn" in s:
+            back = ", ".join(f"{m} {n}" for m, n in s["respawn"])
+            line += f"; a loss sends them back to: {back}"
+        lines.append(line)
     return lines
 
 

@@ -57,6 +57,10 @@ class BatchedGame(Protocol):
         ``map`` (num_envs,) int32: the map (room, area) the player is on, 0 for a game
             of one map; the archive keys cells by it with ``explore.key_map``.
         ``final_obs``: dict like obs, see the autoreset rule.
+        Optional, for eval's report of where games stall (gridmon has them):
+        ``blackouts`` (num_envs,) int32: losses (the whole party fainted) in this game
+        so far; ``respawn_map`` (num_envs,) int32: the map a loss sends the player back
+        to (the last healer's).
 
     The returned obs arrays are the game's own buffers and are overwritten by the next
     ``step``/``reset``: copy what you keep.

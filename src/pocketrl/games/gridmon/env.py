@@ -90,6 +90,8 @@ class GridmonEnv:
             events=self.arrays["n_events"],
             badges=self.arrays["n_badges"],
             map=self.arrays["map"],
+            blackouts=self.arrays["blackouts"],
+            respawn_map=self.arrays["heal_map"],
             milestones=np.zeros(self.arrays["ms_step"].shape, np.bool_),
             final_obs=self.final_obs,
         )
