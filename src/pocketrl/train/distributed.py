@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -213,13 +214,35 @@ def setup() -> Ranks:
             torch.cuda.set_device(ranks.local_rank % torch.cuda.device_count())
             backend = "cpu:gloo,cuda:nccl"
         timeout = datetime.timedelta(minutes=TIMEOUT_MINUTES)
-        store, rank, world = next(dist.rendezvous("env://", timeout=timeout))
-        # A job restarted by torchrun (--max-restarts) meets in the store of the failed
-        # attempt; without a prefix per attempt its ranks read the dead ones' addresses
-        # and wait for them forever (seen with torch 2.13).
-        store = dist.PrefixStore(f"pocketrl/attempt_{elastic_restart()}", store)
-        dist.init_process_group(backend, store=store, rank=rank, world_size=world, timeout=timeout)
+        with _stop_signals_for_main_thread_only():  # the store's threads and gloo's
+            store, rank, world = next(dist.rendezvous("env://", timeout=timeout))
+            # A job restarted by torchrun (--max-restarts) meets in the store of the
+            # failed attempt; without a prefix per attempt its ranks read the dead ones'
+            # addresses and wait for them forever (seen with torch 2.13).
+            store = dist.PrefixStore(f"pocketrl/attempt_{elastic_restart()}", store)
+            dist.init_process_group(
+                backend, store=store, rank=rank, world_size=world, timeout=timeout
+            )
     return ranks
+
+
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+class _stop_signals_for_main_thread_only:
+    """Block SIGINT and SIGTERM while the process group starts its I/O threads, so they
+    inherit the block and the kernel hands a stop signal to the main thread, whose
+    handler stops training at the next rollout boundary. A Ctrl-C that landed on one of
+    gloo's threads instead killed its rank now and then (SIGABRT, "terminate called
+    without an active exception"; docs/experiments.md, fifteenth and seventeenth
+    sessions). Signals that arrive meanwhile are delivered when the block lifts."""
+
+    def __enter__(self):
+        self.before = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+
+    def __exit__(self, *exc):
+        signal.pthread_sigmask(signal.SIG_SETMASK, self.before)
+        return False
 
 
 def teardown() -> None:
