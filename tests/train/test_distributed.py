@@ -353,3 +353,23 @@ def test_ctrl_c_of_procs_saves_one_checkpoint_without_a_traceback(tmp_path):
     assert f"train --resume {run} --procs 2" in out
     ck = load_checkpoint(checkpoint_path(run))
     assert ck["world_size"] == 2 and ck["collector"]["global_step"] > 0
+
+
+def test_threads_the_process_group_starts_leave_stop_signals_to_the_main_thread():
+    """A Ctrl-C must reach the main thread's handler (which saves and stops), not one of
+    the I/O threads that the store and gloo start while a rank joins."""
+    import signal
+    import threading
+
+    from pocketrl.train.distributed import STOP_SIGNALS, _stop_signals_for_main_thread_only
+
+    def blocked() -> set:
+        return signal.pthread_sigmask(signal.SIG_BLOCK, [])  # adds nothing, returns the mask
+
+    seen = {}
+    with _stop_signals_for_main_thread_only():
+        t = threading.Thread(target=lambda: seen.update(mask=blocked()))
+        t.start()
+        t.join()
+    assert STOP_SIGNALS <= seen["mask"]  # the thread started meanwhile blocks them
+    assert not STOP_SIGNALS & blocked()  # the main thread does not, after

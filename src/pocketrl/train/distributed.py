@@ -26,6 +26,7 @@ rank, which is what keeps the collectives matched):
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import signal
@@ -229,20 +230,20 @@ def setup() -> Ranks:
 STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
-class _stop_signals_for_main_thread_only:
-    """Block SIGINT and SIGTERM while the process group starts its I/O threads, so they
-    inherit the block and the kernel hands a stop signal to the main thread, whose
-    handler stops training at the next rollout boundary. A Ctrl-C that landed on one of
-    gloo's threads instead killed its rank now and then (SIGABRT, "terminate called
-    without an active exception"; docs/experiments.md, fifteenth and seventeenth
-    sessions). Signals that arrive meanwhile are delivered when the block lifts."""
-
-    def __enter__(self):
-        self.before = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-
-    def __exit__(self, *exc):
-        signal.pthread_sigmask(signal.SIG_SETMASK, self.before)
-        return False
+@contextlib.contextmanager
+def _stop_signals_for_main_thread_only():
+    """Block SIGINT and SIGTERM while the store and the process group start their I/O
+    threads, so those threads inherit the block and the kernel hands a stop signal to
+    the main thread, whose handler stops training at the next rollout boundary. A stop
+    signal that landed on one of those threads is the likely way a Ctrl-C killed a rank
+    now and then (SIGABRT, "terminate called without an active exception";
+    docs/experiments.md, fifteenth and seventeenth sessions). Signals that arrive
+    meanwhile are delivered when the block lifts."""
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def teardown() -> None:
