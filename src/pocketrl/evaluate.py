@@ -169,7 +169,7 @@ class StageTime:
 
     def _bin(self, flat: np.ndarray, stage, maps, weights=None) -> np.ndarray:
         hist = np.bincount(maps.astype(np.int64) * (self.m + 1) + stage, weights)
-        hist = hist.astype(np.int64)
+        hist = hist.astype(np.int64, copy=False)  # float where weighted
         if hist.size > flat.size:
             flat = np.pad(flat, (0, hist.size - flat.size))
         flat[: hist.size] += hist

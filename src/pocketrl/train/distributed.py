@@ -227,7 +227,7 @@ def setup() -> Ranks:
     return ranks
 
 
-STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}  # what stops a training process (runner.py)
 
 
 @contextlib.contextmanager

@@ -458,7 +458,7 @@ class Trainer:
                 "(send again to abort without saving)"
             )
 
-        return {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+        return {s: signal.signal(s, handler) for s in distributed.STOP_SIGNALS}
 
     def _restore_signals(self, handlers: dict) -> None:
         for s, h in handlers.items():
